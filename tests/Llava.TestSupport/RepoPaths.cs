@@ -1,0 +1,27 @@
+namespace Llava.TestSupport;
+
+/// <summary>Locates checked-in fixtures from any test's working directory.</summary>
+public static class RepoPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string DefaultModel => Path.Combine(Root, "models", "tiny-llava-visible");
+
+    public static string Reference => Path.Combine(Root, "tests", "fixtures", "reference");
+
+    public static string GoldenJson => Path.Combine(Reference, "golden", "tiny-llava-visible.json");
+
+    public static string Image(string name) => Path.Combine(Reference, "images", name);
+
+    public static string ReferencePath(string relative) => Path.Combine(Reference, relative);
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "LlavaServer.sln")))
+                return dir.FullName;
+        }
+        throw new InvalidOperationException("LlavaServer.sln not found above " + AppContext.BaseDirectory);
+    }
+}
