@@ -1,0 +1,119 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Threading.Channels;
+using Llava.Engine.Imaging;
+using Llava.Engine.Prompting;
+using Llava.Engine.Sampling;
+using Llava.Engine.Scheduling;
+using Llava.Engine.Tokenization;
+using Llava.Model;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Llava.Engine.Generation;
+
+/// <summary>
+/// Loads a checkpoint folder (model, tokenizer, chat template, image processor) and serves generation
+/// requests through the engine thread.
+/// </summary>
+public sealed class LlavaEngine : IGenerationEngine
+{
+    private readonly LlavaForConditionalGeneration _model;
+    private readonly KvCache _cache;
+    private readonly EngineCore _core;
+    private readonly int[] _eosTokenIds;
+
+    private LlavaEngine(EngineOptions options, ILogger logger)
+    {
+        var path = Path.GetFullPath(options.ModelPath);
+        _model = LlavaForConditionalGeneration.FromPretrained(path, new ModelOptions { Device = options.Device, DType = options.DType });
+        Tokenizer = LlavaTokenizer.Load(path);
+        var maxLength = options.MaxModelLength ?? (int)_model.Config.TextConfig.MaxPositionEmbeddings;
+        if (maxLength < 1 || maxLength > _model.Config.TextConfig.MaxPositionEmbeddings)
+        {
+            throw new ArgumentException(
+                $"max model length {maxLength} must be between 1 and the checkpoint's max_position_embeddings ({_model.Config.TextConfig.MaxPositionEmbeddings})");
+        }
+
+        Model = new ModelInfo(
+            options.ServedModelName ?? new DirectoryInfo(path).Name, path, maxLength, _model.Config.ImageSeqLen);
+        Prompts = new PromptBuilder(Tokenizer, ChatTemplate.Load(path), ClipImageProcessor.Load(path),
+            _model.Config.ImageSeqLen, options.ImageLimits);
+        _eosTokenIds = GenerationConfigEos(path) ?? [Tokenizer.EosTokenId];
+        _cache = new KvCache(_model, options.MaxRunningSequences, maxLength);
+        _core = new EngineCore(_model, _cache, options.MaxWaitingRequests, logger);
+    }
+
+    public static LlavaEngine Load(EngineOptions options, ILogger? logger = null) =>
+        new(options, logger ?? NullLogger.Instance);
+
+    public ModelInfo Model { get; }
+    public LlavaTokenizer Tokenizer { get; }
+    public PromptBuilder Prompts { get; }
+
+    public int RunningCount => _core.RunningCount;
+    public int WaitingCount => _core.WaitingCount;
+
+    /// <summary>Tensors alive on the engine thread; constant between requests unless something leaks.</summary>
+    public long LiveTensorCount => _core.LiveTensorCount;
+
+    /// <remarks>
+    /// Validation and queueing happen in this call, not on the first MoveNext, so the HTTP layer can answer
+    /// 400 or 429 before it starts a stream.
+    /// </remarks>
+    public IAsyncEnumerable<GenerationEvent> GenerateAsync(PreparedPrompt prompt, SamplingParams parameters,
+        CancellationToken cancellationToken = default)
+    {
+        parameters.Validate();
+        var total = prompt.TokenIds.Count + parameters.MaxTokens;
+        if (total > Model.MaxModelLength)
+        {
+            throw new PromptException(
+                $"This model's maximum context length is {Model.MaxModelLength} tokens. However, you requested {total} tokens ({prompt.TokenIds.Count} in the messages, {parameters.MaxTokens} in the completion). Please reduce the length of the messages or completion.",
+                "messages");
+        }
+
+        var output = Channel.CreateUnbounded<GenerationEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var sequence = new Sequence(prompt, parameters, Tokenizer, _eosTokenIds, Model.MaxModelLength, output.Writer);
+        if (!_core.TrySubmit(sequence))
+            throw new EngineBusyException("The server is at capacity; retry shortly.");
+        return ReadAsync(sequence, output.Reader, cancellationToken);
+    }
+
+    private static async IAsyncEnumerable<GenerationEvent> ReadAsync(Sequence sequence, ChannelReader<GenerationEvent> reader,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var registration = cancellationToken.Register(sequence.Cancel);
+        try
+        {
+            await foreach (var item in reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                yield return item;
+        }
+        finally
+        {
+            // A reader that stops early (client gone, exception, break) must free the slot too.
+            sequence.Cancel();
+        }
+    }
+
+    private static int[]? GenerationConfigEos(string path)
+    {
+        var file = Path.Combine(path, "generation_config.json");
+        if (!File.Exists(file)) return null;
+        using var doc = JsonDocument.Parse(File.ReadAllText(file));
+        if (!doc.RootElement.TryGetProperty("eos_token_id", out var eos)) return null;
+        return eos.ValueKind switch
+        {
+            JsonValueKind.Number => [eos.GetInt32()],
+            JsonValueKind.Array => eos.EnumerateArray().Select(e => e.GetInt32()).ToArray(),
+            _ => null,
+        };
+    }
+
+    public void Dispose()
+    {
+        _core.Dispose();
+        _cache.Dispose();
+        _model.Dispose();
+    }
+}

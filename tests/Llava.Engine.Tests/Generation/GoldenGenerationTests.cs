@@ -1,0 +1,56 @@
+using Llava.Engine.Generation;
+using Llava.Engine.Sampling;
+using Llava.TestSupport;
+
+namespace Llava.Engine.Tests.Generation;
+
+/// <summary>
+/// The whole path — chat template, tokenizer, image decode and preprocessing, model, KV cache, greedy
+/// sampling, detokenization — against what Hugging Face produced for the same messages.
+/// </summary>
+public class GoldenGenerationTests(SharedEngine shared) : IClassFixture<SharedEngine>
+{
+    public static IEnumerable<object[]> Cases => GoldenCases.Names;
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task GreedyContinuationMatchesReference(string name)
+    {
+        var golden = GoldenCases.Get(name);
+        var greedy = golden.GetProperty("greedy");
+        var engine = shared.Engine;
+
+        var prompt = engine.Prompts.Build(GoldenMessages.For(golden));
+        Assert.Equal(golden.GetProperty("prompt").GetString(), prompt.Text);
+        Assert.Equal(GoldenCases.Ints(golden.GetProperty("input_ids")), prompt.TokenIds);
+
+        var parameters = new SamplingParams
+        {
+            Temperature = 0,
+            MaxTokens = greedy.GetProperty("max_new_tokens").GetInt32(),
+            TopLogprobs = 5,
+            IgnoreEos = true,
+        };
+        var events = new List<GenerationEvent>();
+        await foreach (var item in engine.GenerateAsync(prompt, parameters)) events.Add(item);
+
+        var tokens = events.Where(e => e.TokenId is not null).ToList();
+        Assert.Equal(GoldenCases.Ints(greedy.GetProperty("ids")), tokens.Select(e => e.TokenId!.Value));
+        Assert.Equal(greedy.GetProperty("text").GetString(), string.Concat(events.Select(e => e.Text)));
+
+        var steps = greedy.GetProperty("steps").EnumerateArray().ToList();
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var expectedTop = steps[i].GetProperty("top5").EnumerateArray().ToList();
+            var actual = tokens[i].Logprobs!;
+            Assert.Equal(expectedTop.Select(t => t.GetProperty("id").GetInt32()), actual.Top.Select(t => t.TokenId));
+            for (var k = 0; k < expectedTop.Count; k++)
+                Assert.InRange(actual.Top[k].Logprob - expectedTop[k].GetProperty("logprob").GetDouble(), -1e-3, 1e-3);
+            Assert.InRange(actual.Chosen.Logprob - steps[i].GetProperty("logprob").GetDouble(), -1e-3, 1e-3);
+        }
+
+        var finish = events[^1];
+        Assert.Equal(FinishReason.Length, finish.Finish);
+        Assert.Equal(new GenerationUsage(prompt.TokenIds.Count, steps.Count), finish.Usage);
+    }
+}

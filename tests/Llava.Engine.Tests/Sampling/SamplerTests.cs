@@ -1,0 +1,94 @@
+using Llava.Engine.Sampling;
+
+namespace Llava.Engine.Tests.Sampling;
+
+public class SamplerTests
+{
+    private static readonly float[] Logits = [1f, 3f, 2f, 0.5f, 2.9f];
+
+    [Fact]
+    public void GreedyPicksTheArgMax()
+    {
+        Assert.Equal(1, new Sampler(new SamplingParams { Temperature = 0 }, []).Sample(Logits));
+        Assert.Equal(1, new Sampler(new SamplingParams { Temperature = 1, TopK = 1 }, []).Sample(Logits));
+    }
+
+    [Fact]
+    public void SameSeedSameDraws()
+    {
+        var parameters = new SamplingParams { Temperature = 1, Seed = 42 };
+        var a = new Sampler(parameters, []);
+        var b = new Sampler(parameters, []);
+        var drawsA = Enumerable.Range(0, 50).Select(_ => a.Sample(Logits)).ToList();
+        var drawsB = Enumerable.Range(0, 50).Select(_ => b.Sample(Logits)).ToList();
+        Assert.Equal(drawsA, drawsB);
+        Assert.True(drawsA.Distinct().Count() > 1);
+    }
+
+    [Fact]
+    public void TopKKeepsOnlyTheBestK()
+    {
+        var sampler = new Sampler(new SamplingParams { Temperature = 2, TopK = 2, Seed = 1 }, []);
+        var draws = Enumerable.Range(0, 300).Select(_ => sampler.Sample(Logits)).ToHashSet();
+        Assert.Equal(new HashSet<int> { 1, 4 }, draws);
+    }
+
+    [Fact]
+    public void TopPCutsTheTail()
+    {
+        // softmax of [1,3,2,0.5,2.9]: p(1)≈.39, p(4)≈.35, p(2)≈.14 → top_p 0.7 keeps ids 1 and 4.
+        var sampler = new Sampler(new SamplingParams { Temperature = 1, TopP = 0.7, Seed = 3 }, []);
+        var draws = Enumerable.Range(0, 300).Select(_ => sampler.Sample(Logits)).ToHashSet();
+        Assert.Equal(new HashSet<int> { 1, 4 }, draws);
+    }
+
+    [Fact]
+    public void MinPDropsTokensFarBelowTheBest()
+    {
+        // p_i / p_max = exp(l_i - 3): id 2 → 0.37, id 0 → 0.14, id 3 → 0.08; min_p 0.3 keeps 1, 4, 2.
+        var sampler = new Sampler(new SamplingParams { Temperature = 1, MinP = 0.3, Seed = 5 }, []);
+        var draws = Enumerable.Range(0, 500).Select(_ => sampler.Sample(Logits)).ToHashSet();
+        Assert.Equal(new HashSet<int> { 1, 2, 4 }, draws);
+    }
+
+    [Fact]
+    public void RepetitionPenaltyDividesPositiveAndMultipliesNegativeLogits()
+    {
+        var logits = new[] { -1f, 3f, 2.5f };
+        var sampler = new Sampler(new SamplingParams { Temperature = 0, RepetitionPenalty = 1.5 }, [1]);
+        Assert.Equal(2, sampler.Sample(logits));
+    }
+
+    [Fact]
+    public void PresenceAndFrequencyPenaltiesApplyToGeneratedTokensOnly()
+    {
+        var logits = new[] { 0f, 3f, 2.5f };
+        var prompt = new Sampler(new SamplingParams { Temperature = 0, PresencePenalty = 1 }, [1]);
+        Assert.Equal(1, prompt.Sample(logits));
+
+        var output = new Sampler(new SamplingParams { Temperature = 0, FrequencyPenalty = 0.3 }, []);
+        output.Accept(1);
+        Assert.Equal(1, output.Sample(logits));
+        output.Accept(1);
+        Assert.Equal(2, output.Sample(logits));
+    }
+
+    [Theory]
+    [InlineData(-0.1, 1.0, "temperature")]
+    [InlineData(1.0, 0.0, "top_p")]
+    public void ValidateNamesTheField(double temperature, double topP, string field)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new SamplingParams { Temperature = temperature, TopP = topP }.Validate());
+        Assert.Equal(field, error.ParamName);
+    }
+
+    [Fact]
+    public void LogprobsAreALogSoftmaxOfTheRawLogits()
+    {
+        var result = LogprobCalculator.Compute(Logits, 2, 3);
+        var logSumExp = Math.Log(Logits.Sum(l => Math.Exp(l)));
+        Assert.Equal(2 - logSumExp, result.Chosen.Logprob, 5);
+        Assert.Equal(new[] { 1, 4, 2 }, result.Top.Select(t => t.TokenId));
+        Assert.Equal(3 - logSumExp, result.Top[0].Logprob, 5);
+    }
+}
