@@ -5,7 +5,8 @@ namespace Llava.Engine.Tokenization;
 /// <summary>
 /// The Llama SentencePiece tokenizer of a LLaVA checkpoint, giving the ids Hugging Face gives
 /// (<c>LlamaTokenizer</c>/<c>LlamaTokenizerFast</c>, legacy mode) for every string, and decoding as
-/// Hugging Face's fast tokenizer does.
+/// Hugging Face's fast tokenizer does. Immutable after loading, so safe to share between threads
+/// (each <see cref="StreamingDetokenizer"/> is single-stream state, not to be shared).
 /// </summary>
 public sealed class LlavaTokenizer
 {
@@ -21,38 +22,41 @@ public sealed class LlavaTokenizer
     {
         _bpe = new SentencePieceBpe(model);
 
-        var addedById = new Dictionary<int, AddedTokenDefinition>();
+        var pieceIds = new Dictionary<string, int>(model.Pieces.Count, StringComparer.Ordinal);
+        for (var id = 0; id < model.Pieces.Count; id++)
+            pieceIds.TryAdd(model.Pieces[id], id);
+        var addedIds = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var token in config.AddedTokens)
-            addedById[token.Id] = token;
-
-        var pieceIds = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var id = model.Pieces.Count - 1; id >= 0; id--)
-            pieceIds[model.Pieces[id]] = id;
-        var addedIds = config.AddedTokens.ToDictionary(t => t.Content, t => t.Id, StringComparer.Ordinal);
+            addedIds[token.Content] = token.Id;
 
         int? Resolve(string content) =>
             addedIds.TryGetValue(content, out var added) ? added
             : pieceIds.TryGetValue(content, out var piece) ? piece
             : null;
-        int ResolveRequired(string content, string role) =>
-            Resolve(content)
-            ?? throw new InvalidDataException($"The {role} token '{content}' is neither an added token nor a piece.");
+        int ResolveRequired(string? configured, int modelId, string role)
+        {
+            // Without a configured name, the SentencePiece model's own bos/eos/unk piece is the one meant.
+            var content = configured
+                ?? ((uint)modelId < (uint)model.Pieces.Count ? model.Pieces[modelId] : null)
+                ?? throw new InvalidDataException($"No {role} token is configured and the SentencePiece model has none.");
+            return Resolve(content)
+                ?? throw new InvalidDataException($"The {role} token '{content}' is neither an added token nor a piece.");
+        }
 
-        // Without a configured name, the SentencePiece model's own bos/eos/unk pieces are the ones meant.
-        BosTokenId = ResolveRequired(config.BosToken ?? model.Pieces[model.BosId], "bos");
-        EosTokenId = ResolveRequired(config.EosToken ?? model.Pieces[model.EosId], "eos");
-        UnkTokenId = ResolveRequired(config.UnkToken ?? model.Pieces[model.UnkId], "unk");
-        PadTokenId = config.PadToken is { } pad ? ResolveRequired(pad, "pad") : null;
+        BosTokenId = ResolveRequired(config.BosToken, model.BosId, "bos");
+        EosTokenId = ResolveRequired(config.EosToken, model.EosId, "eos");
+        UnkTokenId = ResolveRequired(config.UnkToken, model.UnkId, "unk");
+        PadTokenId = config.PadToken is null ? null : ResolveRequired(config.PadToken, -1, "pad");
         ImageTokenId = Resolve(config.ImageToken);
         AddBosToken = config.AddBosToken;
         AddEosToken = config.AddEosToken;
 
-        VocabularySize = Math.Max(model.Pieces.Count, addedById.Count == 0 ? 0 : addedById.Keys.Max() + 1);
+        VocabularySize = Math.Max(model.Pieces.Count, config.AddedTokens.Select(t => t.Id + 1).DefaultIfEmpty(0).Max());
         _tokenText = new string?[VocabularySize];
         _special = new bool[VocabularySize];
         for (var id = 0; id < model.Pieces.Count; id++)
             _tokenText[id] = model.Pieces[id];
-        foreach (var token in addedById.Values)
+        foreach (var token in config.AddedTokens)
         {
             _tokenText[token.Id] = token.Content;
             _special[token.Id] = token.Special;

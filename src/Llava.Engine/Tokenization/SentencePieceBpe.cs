@@ -112,11 +112,11 @@ internal sealed class SentencePieceBpe
 
     private void MergeAll(string normalized, Symbol[] symbols)
     {
-        var agenda = new PriorityQueue<MergeCandidate, MergeCandidate>(symbols.Length, MergeCandidateOrder.Instance);
+        var agenda = new MergeAgenda(symbols.Length);
         for (var i = 1; i < symbols.Length; i++)
             TryQueuePair(normalized, symbols, agenda, i - 1, i);
 
-        while (agenda.TryDequeue(out var top, out _))
+        while (agenda.TryPop(out var top))
         {
             ref var left = ref symbols[top.Left];
             ref var right = ref symbols[top.Right];
@@ -138,15 +138,14 @@ internal sealed class SentencePieceBpe
     }
 
     private void TryQueuePair(
-        string normalized, Symbol[] symbols, PriorityQueue<MergeCandidate, MergeCandidate> agenda, int left, int right)
+        string normalized, Symbol[] symbols, MergeAgenda agenda, int left, int right)
     {
         if (left < 0 || right < 0)
             return;
         var length = symbols[left].Length + symbols[right].Length;
         if (!_pieceLookup.TryGetValue(normalized.AsSpan(symbols[left].Start, length), out var id))
             return;
-        var candidate = new MergeCandidate(left, right, length, _scores[id]);
-        agenda.Enqueue(candidate, candidate);
+        agenda.Push(new MergeCandidate(left, right, length, _scores[id]));
     }
 
     private void EmitIds(string normalized, Symbol[] symbols, List<int> output)
@@ -191,19 +190,5 @@ internal sealed class SentencePieceBpe
         public int Length = length;
         public int Prev = prev;
         public int Next = next;
-    }
-
-    private readonly record struct MergeCandidate(int Left, int Right, int Length, float Score);
-
-    /// <summary>Best score first; among equal scores the leftmost pair, as SentencePiece orders its agenda.</summary>
-    private sealed class MergeCandidateOrder : IComparer<MergeCandidate>
-    {
-        public static readonly MergeCandidateOrder Instance = new();
-
-        public int Compare(MergeCandidate x, MergeCandidate y)
-        {
-            var byScore = y.Score.CompareTo(x.Score);
-            return byScore != 0 ? byScore : x.Left.CompareTo(y.Left);
-        }
     }
 }

@@ -61,6 +61,8 @@ internal sealed class TokenizerConfiguration
             foreach (var entry in addedJson.EnumerateObject())
             {
                 var id = entry.Value.GetInt32();
+                if (id < 0)
+                    throw new InvalidDataException($"{AddedTokensFileName} gives '{entry.Name}' the negative id {id}.");
                 added.TryAdd(id, new AddedTokenDefinition(id, entry.Name, special.Contains(entry.Name)));
             }
         }
@@ -81,14 +83,14 @@ internal sealed class TokenizerConfiguration
 
     private static AddedTokenDefinition ParseAddedToken(string idText, JsonElement token)
     {
-        var content = token.GetProperty("content").GetString()
+        var content = (token.TryGetProperty("content", out var value) ? value.GetString() : null)
             ?? throw new InvalidDataException($"Added token {idText} has no content.");
         foreach (var option in new[] { "lstrip", "rstrip", "single_word" })
         {
-            if (token.TryGetProperty(option, out var value) && value.ValueKind == JsonValueKind.True)
+            if (token.TryGetProperty(option, out var flag) && flag.ValueKind == JsonValueKind.True)
                 throw new NotSupportedException($"Added token '{content}' sets {option}, which is not implemented.");
         }
-        var special = token.TryGetProperty("special", out var flag) && flag.ValueKind == JsonValueKind.True;
+        var special = token.TryGetProperty("special", out var isSpecial) && isSpecial.ValueKind == JsonValueKind.True;
         return new AddedTokenDefinition(ParseId(idText), content, special);
     }
 
