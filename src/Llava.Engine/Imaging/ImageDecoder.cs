@@ -21,12 +21,13 @@ public static class ImageDecoder
             throw new ImageDecodeException($"image data is {encoded.Length} bytes, more than the limit of {limits.MaxEncodedBytes}");
         var format = EncodedImageFormatDetector.Detect(encoded)
             ?? throw new ImageDecodeException("unsupported image format (accepted: PNG, JPEG, GIF, BMP, WebP)");
+        string name = format.ToString().ToUpperInvariant();
 
         using var data = SKData.CreateCopy(encoded);
         using var codec = SKCodec.Create(data)
-            ?? throw new ImageDecodeException($"corrupt {format} image: the header could not be read");
+            ?? throw new ImageDecodeException($"corrupt {name} image: the header could not be read");
         if (codec.EncodedFormat != ToSkiaFormat(format))
-            throw new ImageDecodeException($"corrupt {format} image: decoder recognised it as {codec.EncodedFormat}");
+            throw new ImageDecodeException($"corrupt {name} image: the decoder recognised it as {codec.EncodedFormat}");
 
         int width = codec.Info.Width;
         int height = codec.Info.Height;
@@ -42,7 +43,7 @@ public static class ImageDecoder
         byte[] rgba = ArrayPool<byte>.Shared.Rent(length);
         try
         {
-            DecodeRgba(codec, format, width, height, rgba);
+            DecodeRgba(codec, name, width, height, rgba);
             var stored = rgba.AsSpan(0, length);
             int orientation = (int)codec.EncodedOrigin;
             switch (format)
@@ -52,10 +53,10 @@ public static class ImageDecoder
                     break;
                 case EncodedImageFormat.Png:
                     // Skia does not read PNG eXIf chunks; Pillow's exif_transpose does.
-                    var png = PngChunks.Read(encoded, collectImageData: false);
+                    var png = PngChunks.Read(encoded);
                     orientation = png.Orientation;
-                    if (png.BitDepth == 16 && png.ColorType == 0)
-                        PngGray16Decoder.Decode(PngChunks.Read(encoded, collectImageData: true), width, height, stored);
+                    if (png.IsGray16)
+                        PngGray16Decoder.Decode(png, width, height, stored);
                     break;
             }
 
@@ -67,7 +68,7 @@ public static class ImageDecoder
         }
     }
 
-    private static void DecodeRgba(SKCodec codec, EncodedImageFormat format, int width, int height, byte[] rgba)
+    private static void DecodeRgba(SKCodec codec, string formatName, int width, int height, byte[] rgba)
     {
         // No colour space on the target: Skia then converts nothing, matching Pillow, which ignores ICC profiles.
         var target = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
@@ -83,11 +84,11 @@ public static class ImageDecoder
             case SKCodecResult.Success:
                 return;
             case SKCodecResult.IncompleteInput:
-                throw new ImageDecodeException($"truncated {format} image");
+                throw new ImageDecodeException($"truncated {formatName} image");
             case SKCodecResult.ErrorInInput or SKCodecResult.InvalidInput:
-                throw new ImageDecodeException($"corrupt {format} image");
+                throw new ImageDecodeException($"corrupt {formatName} image");
             default:
-                throw new ImageDecodeException($"{format} image could not be decoded ({result})");
+                throw new ImageDecodeException($"{formatName} image could not be decoded ({result})");
         }
     }
 

@@ -30,10 +30,13 @@ internal sealed class PngChunks
     /// <summary>EXIF orientation from an eXIf chunk (before or after the image data, as Pillow reads both), else 1.</summary>
     public int Orientation { get; }
 
-    /// <summary>The concatenated IDAT payloads (zlib stream); only collected when <c>collectImageData</c> was set.</summary>
+    /// <summary>True for 16-bit greyscale, the one layout Skia cannot decode the way Pillow does.</summary>
+    public bool IsGray16 => BitDepth == 16 && ColorType == 0;
+
+    /// <summary>The concatenated IDAT payloads (zlib stream), collected only when <see cref="IsGray16"/>.</summary>
     public byte[] ImageData { get; }
 
-    public static PngChunks Read(ReadOnlySpan<byte> png, bool collectImageData)
+    public static PngChunks Read(ReadOnlySpan<byte> png)
     {
         int bitDepth = 0, colorType = 0, orientation = 1;
         bool interlaced = false, orientationSeen = false;
@@ -57,7 +60,7 @@ internal sealed class PngChunks
                 orientation = ExifOrientationReader.Read(data);
                 orientationSeen = true;
             }
-            else if (type.SequenceEqual("IDAT"u8) && collectImageData)
+            else if (type.SequenceEqual("IDAT"u8) && bitDepth == 16 && colorType == 0)
             {
                 imageData.Write(data);
             }
