@@ -6,6 +6,7 @@ namespace Llava.Engine.Imaging;
 /// The settings of a Hugging Face <c>CLIPImageProcessor</c> as read from <c>preprocessor_config.json</c>, with
 /// its class defaults and its backward-compatible size forms (<c>get_size_dict</c>): an integer <c>size</c> is a
 /// shortest edge, an integer <c>crop_size</c> a square, a two-element list is (height, width).
+/// <c>do_convert_rgb</c> is not read: a <see cref="DecodedImage"/> is RGB already.
 /// </summary>
 internal sealed record ClipImageProcessorConfig(
     bool DoResize,
