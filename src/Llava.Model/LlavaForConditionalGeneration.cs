@@ -89,6 +89,11 @@ public sealed class LlavaForConditionalGeneration : nn.Module
     {
         if (inputIds.ndim != 1)
             throw new ArgumentException($"input ids must be one sequence [tokens], got {inputIds.ndim} dims", nameof(inputIds));
+        var hidden = Config.Text.HiddenSize;
+        if (imageFeatures is not null && (imageFeatures.ndim != 3 || imageFeatures.shape[2] != hidden))
+            throw new ArgumentException(
+                $"image features must be [images, {Config.ImageSeqLen}, {hidden}], got [{string.Join(", ", imageFeatures.shape)}]",
+                nameof(imageFeatures));
         using var scope = NewDisposeScope();
         var ids = inputIds.to(ScalarType.Int64, Device);
         var isImage = ids.eq(Config.ImageTokenIdResolved);
@@ -104,7 +109,7 @@ public sealed class LlavaForConditionalGeneration : nn.Module
         if (imageFeatures is not null && imageTokens > 0)
         {
             var rows = isImage.nonzero().squeeze(1);
-            var features = imageFeatures.reshape(-1, imageFeatures.shape[^1]).to(DType, Device);
+            var features = imageFeatures.reshape(-1, hidden).to(DType, Device);
             embeds = embeds.index_copy(0, rows, features);
         }
         return embeds.MoveToOuterDisposeScope();
