@@ -1,5 +1,4 @@
 using Llava.Model.Tests.Support;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Llava.Model.Tests;

@@ -1,6 +1,5 @@
 using Llava.Model.Tests.Support;
 using Llava.TestSupport;
-using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 

@@ -1,7 +1,5 @@
-using System.Text.Json.Nodes;
 using Llava.Model.Tests.Support;
 using Llava.Model.Weights;
-using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 

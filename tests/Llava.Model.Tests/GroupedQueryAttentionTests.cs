@@ -1,5 +1,4 @@
 using Llava.Model.Tests.Support;
-using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Llava.Model.Config;
 
 /// <summary>
@@ -15,9 +12,6 @@ public sealed class RopeScaling
     public string? RopeType { get; init; }
 
     public double Factor { get; init; } = 1.0;
-
-    [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Other { get; init; }
 
     public string Kind => RopeType ?? Type ?? "default";
 }

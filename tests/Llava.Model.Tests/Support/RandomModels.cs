@@ -1,5 +1,4 @@
 using Llava.Model.Config;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Llava.Model.Tests.Support;
