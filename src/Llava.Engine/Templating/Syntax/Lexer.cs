@@ -105,7 +105,7 @@ internal sealed partial class Lexer
     }
 
     /// <summary>
-    /// "-" strips all whitespace before the tag; otherwise lstrip_blocks removes spaces and tabs between the start of
+    /// "-" strips all whitespace before the tag; otherwise lstrip_blocks removes the whitespace between the start of
     /// the line and a block or comment tag, unless the tag says "+".
     /// </summary>
     private string ApplyLeadingStrip(string text, char sign, bool appliesLstrip)
@@ -119,7 +119,7 @@ internal sealed partial class Lexer
             return text;
         for (var i = lineStart; i < text.Length; i++)
         {
-            if (text[i] is not (' ' or '\t'))
+            if (!PythonText.IsSpace(text[i]))
                 return text;
         }
         return text[..lineStart];

@@ -659,9 +659,8 @@ internal sealed class Parser
 
     private CallExpr ParseCall(Expr callee)
     {
-        var start = Current;
         var (args, keywords) = ParseCallArguments();
-        return new CallExpr(callee, args, keywords, start.Position);
+        return new CallExpr(callee, args, keywords, callee.Position);
     }
 
     private (List<Expr> Args, List<KeywordArgument> Keywords) ParseCallArguments()
