@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Llava.Engine.Templating.Runtime;
 using Llava.Engine.Templating.Values;
@@ -45,9 +46,11 @@ internal static class StringMethods
             "format" => a => new StringValue(StringFormat.Format(s, a)),
             "removeprefix" => a => Affixed(a, qualified, p => s.StartsWith(p, StringComparison.Ordinal) ? s[p.Length..] : s),
             "removesuffix" => a => Affixed(a, qualified, p => p.Length > 0 && s.EndsWith(p, StringComparison.Ordinal) ? s[..^p.Length] : s),
-            "isdigit" or "isdecimal" or "isnumeric" => a => Predicate(a, qualified, s, char.IsDigit),
+            "isdecimal" => a => Predicate(a, qualified, s, char.IsDigit),
+            "isdigit" => a => Predicate(a, qualified, s, c => CharUnicodeInfo.GetDigitValue(c) >= 0),
+            "isnumeric" => a => Predicate(a, qualified, s, char.IsNumber),
             "isalpha" => a => Predicate(a, qualified, s, char.IsLetter),
-            "isalnum" => a => Predicate(a, qualified, s, char.IsLetterOrDigit),
+            "isalnum" => a => Predicate(a, qualified, s, c => char.IsLetter(c) || char.IsNumber(c)),
             "isspace" => a => Predicate(a, qualified, s, PythonText.IsSpace),
             "islower" => a => NoArgs(a, qualified, BoolValue.Of(PythonText.IsLower(s))),
             "isupper" => a => NoArgs(a, qualified, BoolValue.Of(PythonText.IsUpper(s))),

@@ -35,8 +35,10 @@ internal static partial class TextFilters
         var sb = new StringBuilder();
         foreach (var piece in WordBeginning().Split(input.Str()))
         {
-            if (piece.Length > 0)
-                sb.Append(PythonText.Upper(piece[..1])).Append(PythonText.Lower(piece[1..]));
+            if (piece.Length == 0)
+                continue;
+            var first = piece.EnumerateRunes().First().ToString();
+            sb.Append(PythonText.Upper(first)).Append(PythonText.Lower(piece[first.Length..]));
         }
         return Text(input, sb.ToString());
     }

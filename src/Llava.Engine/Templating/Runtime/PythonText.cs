@@ -173,44 +173,103 @@ internal static class PythonText
         return sb.Append(s, from, s.Length - from).ToString();
     }
 
-    public static string Upper(string s) => s.ToUpperInvariant();
+    /// <summary><c>str.upper()</c> with full Unicode case mapping ("ß" → "SS").</summary>
+    public static string Upper(string s) => Map(s, (runes, i) => UpperOf(runes[i]));
 
-    public static string Lower(string s) => s.ToLowerInvariant();
+    /// <summary><c>str.lower()</c>, including the final-sigma rule ("ΟΔΟΣ" → "οδος").</summary>
+    public static string Lower(string s) => Map(s, LowerAt);
 
-    /// <summary><c>str.capitalize()</c>: first character upper-cased, the rest lower-cased.</summary>
-    public static string Capitalize(string s) =>
-        s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..].ToLowerInvariant();
+    /// <summary><c>str.capitalize()</c>: first character title-cased, the rest lower-cased.</summary>
+    public static string Capitalize(string s) => Map(s, (runes, i) => i == 0 ? TitleOf(runes[0]) : LowerAt(runes, i));
 
-    /// <summary><c>str.title()</c>: a cased character after an uncased one starts a word ("they're" → "They'Re").</summary>
+    /// <summary><c>str.title()</c>: a character after a cased one is lower-cased, any other is title-cased ("they're" → "They'Re").</summary>
     public static string Title(string s)
     {
-        var sb = new StringBuilder(s.Length);
         var previousCased = false;
-        foreach (var c in s)
+        return Map(s, (runes, i) =>
         {
-            var cased = IsCased(c);
-            sb.Append(!cased ? c : previousCased ? char.ToLowerInvariant(c) : char.ToUpperInvariant(c));
-            previousCased = cased;
-        }
-        return sb.ToString();
+            var mapped = previousCased ? LowerAt(runes, i) : TitleOf(runes[i]);
+            previousCased = IsCased(runes[i]);
+            return mapped;
+        });
     }
 
-    public static string SwapCase(string s)
+    /// <summary><c>str.swapcase()</c>.</summary>
+    public static string SwapCase(string s) =>
+        Map(s, (runes, i) => IsUppercase(runes[i]) ? LowerAt(runes, i) : IsLowercase(runes[i]) ? UpperOf(runes[i]) : runes[i].ToString());
+
+    /// <summary><c>str.islower()</c>: at least one cased character and none upper- or title-case.</summary>
+    public static bool IsLower(string s) => HasOnlyCase(s, IsLowercase, IsUppercase);
+
+    /// <summary><c>str.isupper()</c>: at least one cased character and none lower- or title-case.</summary>
+    public static bool IsUpper(string s) => HasOnlyCase(s, IsUppercase, IsLowercase);
+
+    private static bool HasOnlyCase(string s, Func<Rune, bool> wanted, Func<Rune, bool> opposite)
     {
+        var found = false;
+        foreach (var rune in s.EnumerateRunes())
+        {
+            if (opposite(rune) || IsTitlecase(rune))
+                return false;
+            found |= wanted(rune);
+        }
+        return found;
+    }
+
+    private static string Map(string s, Func<Rune[], int, string> map)
+    {
+        var runes = s.EnumerateRunes().ToArray();
         var sb = new StringBuilder(s.Length);
-        foreach (var c in s)
-            sb.Append(char.IsUpper(c) ? char.ToLowerInvariant(c) : char.IsLower(c) ? char.ToUpperInvariant(c) : c);
+        for (var i = 0; i < runes.Length; i++)
+            sb.Append(map(runes, i));
         return sb.ToString();
     }
 
-    public static bool IsCased(char c) =>
-        char.IsUpper(c) || char.IsLower(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.TitlecaseLetter;
+    private static string UpperOf(Rune r) =>
+        PythonCaseTable.Special.TryGetValue(r.Value, out var e) && e.Upper is { } u ? u : Rune.ToUpperInvariant(r).ToString();
 
-    /// <summary><c>str.islower()</c>: at least one cased character and no upper-case or title-case one.</summary>
-    public static bool IsLower(string s) => s.Any(IsCased) && !s.Any(c => char.IsUpper(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.TitlecaseLetter);
+    private static string TitleOf(Rune r) =>
+        PythonCaseTable.Special.TryGetValue(r.Value, out var e) && e.Title is { } t ? t : UpperOf(r);
 
-    /// <summary><c>str.isupper()</c>: at least one cased character and no lower-case or title-case one.</summary>
-    public static bool IsUpper(string s) => s.Any(IsCased) && !s.Any(c => char.IsLower(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.TitlecaseLetter);
+    private static string LowerAt(Rune[] runes, int i)
+    {
+        var r = runes[i];
+        if (r.Value == 0x03A3)
+            return IsFinalSigma(runes, i) ? "\u03C2" : "\u03C3";
+        return PythonCaseTable.Special.TryGetValue(r.Value, out var e) && e.Lower is { } l ? l : Rune.ToLowerInvariant(r).ToString();
+    }
+
+    /// <summary>Unicode's Final_Sigma context: a cased letter before (skipping case-ignorables) and none after.</summary>
+    private static bool IsFinalSigma(Rune[] runes, int i)
+    {
+        var j = i - 1;
+        while (j >= 0 && IsCaseIgnorable(runes[j]))
+            j--;
+        if (j < 0 || !IsCased(runes[j]))
+            return false;
+        j = i + 1;
+        while (j < runes.Length && IsCaseIgnorable(runes[j]))
+            j++;
+        return j == runes.Length || !IsCased(runes[j]);
+    }
+
+    public static bool IsLowercase(Rune r) =>
+        Rune.GetUnicodeCategory(r) == UnicodeCategory.LowercaseLetter || InRanges(r, PythonCaseTable.OtherLowercase);
+
+    public static bool IsUppercase(Rune r) =>
+        Rune.GetUnicodeCategory(r) == UnicodeCategory.UppercaseLetter || InRanges(r, PythonCaseTable.OtherUppercase);
+
+    private static bool IsTitlecase(Rune r) => Rune.GetUnicodeCategory(r) == UnicodeCategory.TitlecaseLetter;
+
+    private static bool IsCased(Rune r) => IsLowercase(r) || IsUppercase(r) || IsTitlecase(r);
+
+    private static bool IsCaseIgnorable(Rune r) =>
+        Rune.GetUnicodeCategory(r) is UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark or UnicodeCategory.Format
+            or UnicodeCategory.ModifierLetter or UnicodeCategory.ModifierSymbol
+        || InRanges(r, PythonCaseTable.ExtraCaseIgnorable);
+
+    private static bool InRanges(Rune r, (int First, int Last)[] ranges) =>
+        ranges.Any(range => r.Value >= range.First && r.Value <= range.Last);
 
     /// <summary>Python compares strings by code point; UTF-16 ordinal order differs only around surrogates.</summary>
     public static int CompareCodePoints(string a, string b)

@@ -333,6 +333,13 @@ case("x_minus_inside_expression", "{{ 5 -3 }}{{ 5-3 }}{% set x = 10-1 %}{{ x }}"
 case("x_keyword_filter_args", "{{ [1, 2, 3]|join(d='-') }} {{ 'abc'|replace(old='b', new='B') }} {{ 'a'|default(default_value='z') }}")
 case("x_strip_chars_methods", "{{ '..a..'.strip('.') }} {{ 'a-b-c'.split('-', maxsplit=1) }} {{ 'a b'.split(sep=none) }}")
 
+# ---------------------------------------------------------------- Unicode casing (full case mapping, final sigma)
+case("u_upper_special", "{{ 'straße ﬁne ŉ ǰ ᾳ ı'|upper }} {{ 'straße'.upper() }} {{ 'ǆemal'|capitalize }} {{ 'ßa'.capitalize() }}")
+case("u_lower_special", "{{ 'İSTANBUL'|lower }} {{ 'ΟΔΟΣ ΟΔΟΣ. Σ ΑΣ\\'Σ'|lower }} {{ 'ΧΑΟΣ'.lower() }}")
+case("u_title_special", "{{ 'ǆungla ßtraße ﬁsh'|title }} {{ 'ǆungla ßtraße ﬁsh'.title() }} {{ 'ΟΔΟΣ ΣΑΣ'.title() }} {{ '😀abc DEF'|title }}")
+case("u_case_tests", "{{ 'ª'.islower() }} {{ 'ⓐⓑ'.islower() }} {{ 'Ⓐ'.isupper() }} {{ 'ǅ'.isupper() }} {{ 'ǅ'.islower() }} {{ 'ǅ'.istitle() if false else 'x' }} {{ 'ⅰ' is lower }} {{ 'Ⅰ' is upper }} {{ 'Σ'.swapcase() }} {{ 'aΣ'.swapcase() }}")
+case("u_digit_predicates", "{{ '²'.isdigit() }} {{ '²'.isdecimal() }} {{ '½'.isnumeric() }} {{ '½'.isdigit() }} {{ 'a½'.isalnum() }}")
+
 # ---------------------------------------------------------------- chat templates
 TEXT = lambda t: {"type": "text", "text": t}
 IMAGE = {"type": "image"}
