@@ -65,6 +65,23 @@ public class TemplateErrorTests
     }
 
     [Fact]
+    public void EndlessMacroRecursionFailsInsteadOfOverflowingTheStack()
+    {
+        var error = Fails("{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}");
+
+        Assert.Contains("too deep", error.Reason);
+    }
+
+    [Fact]
+    public void AbsurdNestingFailsAtParseTime()
+    {
+        var template = "{{ " + new string('(', 100_000) + "1" + new string(')', 100_000) + " }}";
+
+        var error = Assert.Throws<TemplateException>(() => JinjaTemplate.Parse(template));
+        Assert.Contains("too deep", error.Reason);
+    }
+
+    [Fact]
     public void UndefinedErrorsNameTheMissingVariable()
     {
         var error = Fails("line one\n{{ messages[0].content + 1 }}", new Dictionary<string, object?> { ["messages"] = new List<object?> { new Dictionary<string, object?>() } });

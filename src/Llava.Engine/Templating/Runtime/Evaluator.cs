@@ -10,6 +10,7 @@ internal sealed class Evaluator
 {
     public Value Evaluate(Expr expr, Scope scope)
     {
+        StackGuard.EnsureRoom();
         try
         {
             return expr switch

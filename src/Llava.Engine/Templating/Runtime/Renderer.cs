@@ -18,6 +18,7 @@ internal sealed class Renderer
 
     public Flow Render(IReadOnlyList<Stmt> body, Scope scope, StringBuilder output)
     {
+        StackGuard.EnsureRoom();
         foreach (var stmt in body)
         {
             Flow flow;

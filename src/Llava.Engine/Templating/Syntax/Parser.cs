@@ -43,6 +43,18 @@ internal sealed class Parser
     private static TemplateException Error(string message, Token at) =>
         new(message, at.Position.Line, at.Position.Column);
 
+    private static void EnsureStackRoom(Token at)
+    {
+        try
+        {
+            Runtime.StackGuard.EnsureRoom();
+        }
+        catch (TemplateException e)
+        {
+            throw Error(e.Reason, at);
+        }
+    }
+
     private Token Expect(TokenKind kind, string? text = null)
     {
         var token = Current;
@@ -126,6 +138,7 @@ internal sealed class Parser
     private Stmt ParseStatement()
     {
         var token = Current;
+        EnsureStackRoom(token);
         if (token.Kind != TokenKind.Name)
             throw Error("tag name expected", token);
         _openTags.Push(token.Text);
@@ -494,6 +507,7 @@ internal sealed class Parser
     private Expr ParseUnary(bool withFilter = true)
     {
         var token = Current;
+        EnsureStackRoom(token);
         Expr node;
         if (SkipOperator("-"))
             node = new NegateExpr(ParseUnary(withFilter: false), token.Position);

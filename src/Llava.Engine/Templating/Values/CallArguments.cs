@@ -9,8 +9,6 @@ internal sealed class CallArguments(IReadOnlyList<Value> positional, IReadOnlyLi
 
     public IReadOnlyList<KeyValuePair<string, Value>> Named { get; } = named;
 
-    public CallArguments Prepend(Value first) => new([first, .. Positional], Named);
-
     public CallArguments Skip(int count) => new(Positional.Skip(count).ToList(), Named);
 
     /// <summary>

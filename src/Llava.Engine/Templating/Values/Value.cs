@@ -40,8 +40,6 @@ internal abstract class Value
     /// <summary>The "'dict object'" style description Jinja2 uses in undefined-attribute messages.</summary>
     public virtual string ObjectDescription => $"{TypeName} object";
 
-    public override string ToString() => Repr();
-
     /// <summary>Converts plain .NET data (null, bool, integers, floating point, strings, lists, dictionaries) into template values.</summary>
     public static Value FromObject(object? value) => value switch
     {
