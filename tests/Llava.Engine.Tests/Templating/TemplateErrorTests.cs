@@ -19,6 +19,7 @@ public class TemplateErrorTests
     [InlineData("{{ f(*args) }}", "argument unpacking", 1, 6)]
     [InlineData("{{ '\\N{BULLET}' }}", "named unicode escapes", 1, 4)]
     [InlineData("{{ 99999999999999999999 }}", "64-bit range", 1, 4)]
+    [InlineData("{{ 0xFFFFFFFFFFFFFFFF }}", "64-bit range", 1, 4)]
     [InlineData("{% frobnicate %}", "unknown tag 'frobnicate'", 1, 4)]
     [InlineData("{% if x %}never closed", "looking for the following tags: 'elif' or 'else' or 'endif'", 1, 23)]
     public void ParseErrorsNameTheConstructAndPosition(string template, string expected, int line, int column)
@@ -35,6 +36,8 @@ public class TemplateErrorTests
     [InlineData("{{ 2 ** 64 }}", "64-bit range")]
     [InlineData("{{ 9223372036854775807 + 1 }}", "64-bit range")]
     [InlineData("{{ '%s!' % 'x' }}", "printf-style string formatting")]
+    [InlineData("{{ 'ab' * 1000000000000 }}", "refusing to build it")]
+    [InlineData("{{ 'x'|center(1000000000000) }}", "refusing to build it")]
     [InlineData("{{ '{:>5}'.format(1) }}", "format specs")]
     [InlineData("{{ 'x'.zfill(3) }}", "str.zfill() is not supported")]
     [InlineData("{{ lipsum() }}", "lipsum() is not supported")]

@@ -105,13 +105,33 @@ internal static class CollectionFilters
         return new ListValue(SortStable(PythonOps.Iterate(input).ToList(), key, a[0]?.IsTruthy ?? false));
     }
 
-    /// <summary>Python's <c>sorted(items, key, reverse)</c>: stable in both directions.</summary>
+    /// <summary>
+    /// Python's <c>sorted(items, key, reverse)</c>: stable in both directions. A plain merge sort, because .NET's
+    /// sorts wrap comparison errors (Python's TypeError for mixed types) in their own exception.
+    /// </summary>
     private static List<Value> SortStable(List<Value> items, Func<Value, Value> key, bool reverse)
     {
-        var keyed = items.Select(item => (Item: item, Key: key(item))).ToList();
-        var comparer = Comparer<Value>.Create((x, y) => PythonOps.Compare(x, y));
-        var ordered = reverse ? keyed.OrderByDescending(k => k.Key, comparer) : keyed.OrderBy(k => k.Key, comparer);
-        return ordered.Select(k => k.Item).ToList();
+        var keyed = items.Select(item => (Item: item, Key: key(item))).ToArray();
+        var buffer = new (Value Item, Value Key)[keyed.Length];
+        MergeSort(keyed, buffer, 0, keyed.Length, (x, y) => reverse ? PythonOps.Compare(y, x) : PythonOps.Compare(x, y));
+        return keyed.Select(k => k.Item).ToList();
+    }
+
+    private static void MergeSort((Value Item, Value Key)[] a, (Value Item, Value Key)[] buffer, int from, int to, Func<Value, Value, int> compare)
+    {
+        if (to - from < 2)
+            return;
+        var mid = (from + to) / 2;
+        MergeSort(a, buffer, from, mid, compare);
+        MergeSort(a, buffer, mid, to, compare);
+        int i = from, j = mid, k = from;
+        while (i < mid && j < to)
+            buffer[k++] = compare(a[j].Key, a[i].Key) < 0 ? a[j++] : a[i++];
+        while (i < mid)
+            buffer[k++] = a[i++];
+        while (j < to)
+            buffer[k++] = a[j++];
+        Array.Copy(buffer, from, a, from, to - from);
     }
 
     public static Value Unique(Value input, CallArguments args)

@@ -25,7 +25,7 @@ internal sealed class JsonDump
         {
             null or NoneValue => null,
             StringValue s => s.Text,
-            _ when PythonOps.TryGetInteger(indent, out var n) => new string(' ', (int)Math.Max(0, n)),
+            _ when PythonOps.TryGetInteger(indent, out var n) => new string(' ', PythonOps.CheckedSize(n)),
             _ => throw new TemplateException($"tojson indent must be an int or str, not {indent.TypeName}"),
         };
         (_itemSeparator, _keySeparator) = separators switch

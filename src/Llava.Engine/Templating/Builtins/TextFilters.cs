@@ -92,7 +92,7 @@ internal static partial class TextFilters
         {
             null => "    ",
             StringValue s => s.Text,
-            var w when PythonOps.TryGetInteger(w, out var n) => new string(' ', (int)Math.Max(0, n)),
+            var w when PythonOps.TryGetInteger(w, out var n) => new string(' ', PythonOps.CheckedSize(n)),
             var w => throw new TemplateException($"can't multiply sequence by non-int of type '{w.TypeName}'"),
         };
         var first = a[1]?.IsTruthy ?? false;
@@ -126,7 +126,7 @@ internal static partial class TextFilters
             return new StringValue(s);
         var margin = width - length;
         var left = margin / 2 + (margin & width & 1);
-        return new StringValue(new string(' ', (int)left) + s + new string(' ', (int)(margin - left)));
+        return new StringValue(new string(' ', PythonOps.CheckedSize(left)) + s + new string(' ', PythonOps.CheckedSize(margin - left)));
     }
 
     public static Value WordCount(Value input, CallArguments args)

@@ -225,10 +225,22 @@ internal static class PythonOps
         count = Math.Max(0, count);
         return sequence switch
         {
-            StringValue s => new StringValue(string.Concat(Enumerable.Repeat(s.Text, (int)count)), s.IsMarkup),
-            ListValue { IsView: false } l => new ListValue(Enumerable.Repeat(l.Items, (int)count).SelectMany(x => x).ToList(), l.Kind),
+            StringValue s => new StringValue(string.Concat(Enumerable.Repeat(s.Text, CheckedSize(count, s.Text.Length))), s.IsMarkup),
+            ListValue { IsView: false } l => new ListValue(Enumerable.Repeat(l.Items, CheckedSize(count, l.Items.Count)).SelectMany(x => x).ToList(), l.Kind),
             _ => throw UnsupportedOperands("*", sequence, new IntValue(count)),
         };
+    }
+
+    /// <summary>Largest string or list a template may build by repetition or padding (Python would run out of memory).</summary>
+    public const long MaxBuiltSize = 100_000_000;
+
+    /// <summary><paramref name="count"/> copies of something of <paramref name="unitSize"/>, as an int, or a clear error.</summary>
+    public static int CheckedSize(long count, long unitSize = 1)
+    {
+        count = Math.Max(0, count);
+        if (unitSize > 0 && count > MaxBuiltSize / unitSize)
+            throw new TemplateException($"result would exceed {MaxBuiltSize} items; refusing to build it");
+        return (int)count;
     }
 
     public static Value Divide(Value a, Value b)

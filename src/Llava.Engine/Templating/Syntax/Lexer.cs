@@ -287,7 +287,8 @@ internal sealed partial class Lexer
             if (digits.Length > 1 && digits[0] == '0' && char.IsLetter(digits[1]))
             {
                 var radix = char.ToLowerInvariant(digits[1]) switch { 'b' => 2, 'o' => 8, _ => 16 };
-                return Convert.ToInt64(digits[2..], radix);
+                var unsigned = Convert.ToUInt64(digits[2..], radix);
+                return unsigned <= long.MaxValue ? (long)unsigned : throw new OverflowException();
             }
             return long.Parse(digits, System.Globalization.CultureInfo.InvariantCulture);
         }

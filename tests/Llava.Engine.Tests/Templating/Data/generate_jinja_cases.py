@@ -331,6 +331,9 @@ case("x_raw_inside_if", "{% if true %}{% raw %}{% endif %}{% endraw %}{% endif %
 case("x_deep_whitespace_mix", "<ul>\n    {% for i in [1, 2] %}\n        <li>{{ i }}</li>\n    {% endfor %}\n</ul>\n")
 case("x_minus_inside_expression", "{{ 5 -3 }}{{ 5-3 }}{% set x = 10-1 %}{{ x }}")
 case("x_keyword_filter_args", "{{ [1, 2, 3]|join(d='-') }} {{ 'abc'|replace(old='b', new='B') }} {{ 'a'|default(default_value='z') }}")
+case("x_sort_mixed_types_error", "{{ [1, 'a']|sort }}")
+case("x_max_mixed_types_error", "{{ [1, 'a']|max }}")
+case("x_unique_unhashable_error", "{{ [[1], [1]]|unique|list }}")
 case("x_strip_chars_methods", "{{ '..a..'.strip('.') }} {{ 'a-b-c'.split('-', maxsplit=1) }} {{ 'a b'.split(sep=none) }}")
 
 # ---------------------------------------------------------------- Unicode casing (full case mapping, final sigma)
