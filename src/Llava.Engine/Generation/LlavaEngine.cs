@@ -46,7 +46,7 @@ public sealed class LlavaEngine : IGenerationEngine
 
             Tokenizer = LlavaTokenizer.Load(path);
             Model = new ModelInfo(options.ServedModelName ?? new DirectoryInfo(path).Name, path, maxLength, config.ImageSeqLen);
-            Prompts = new PromptBuilder(Tokenizer, ChatTemplate.Load(path), imageProcessor, config.ImageSeqLen, options.ImageLimits);
+            Prompts = new PromptBuilder(Tokenizer, ChatTemplate.FromModelDirectory(path), imageProcessor, config.ImageSeqLen, options.ImageLimits);
             _eosTokenIds = GenerationConfigEos(path) ?? [Tokenizer.EosTokenId];
             _cache = _model.CreateKvCache(options.MaxRunningSequences, maxLength);
             _core = new EngineCore(_model, _cache, options.MaxWaitingRequests, logger);
