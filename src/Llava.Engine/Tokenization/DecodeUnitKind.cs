@@ -1,0 +1,10 @@
+namespace Llava.Engine.Tokenization;
+
+/// <summary>What one id contributes to decoded text.</summary>
+internal enum DecodeUnitKind
+{
+    /// <summary>Dropped: a skipped special token, or an id with no token (as Hugging Face's fast decode drops it).</summary>
+    Skip,
+    Text,
+    Byte,
+}
