@@ -13,7 +13,7 @@ internal static class ModelsEndpoints
         routes.MapGet("/v1/models", (EngineHost host) =>
             {
                 var engine = RequireEngine(host);
-                return TypedResults.Json(new ModelList("list", [Card(engine, host)]), ApiJsonContext.Default.ModelList);
+                return TypedResults.Json(new ModelList("list", [Card(engine, host)]), ApiJson.Context.ModelList);
             })
             .WithName("ListModels").WithTags("Models")
             .Produces<ModelList>().ProducesApiErrors(StatusCodes.Status401Unauthorized, StatusCodes.Status503ServiceUnavailable);
@@ -22,7 +22,7 @@ internal static class ModelsEndpoints
             {
                 var engine = RequireEngine(host);
                 CheckModel(id, engine);
-                return TypedResults.Json(Card(engine, host), ApiJsonContext.Default.ModelCard);
+                return TypedResults.Json(Card(engine, host), ApiJson.Context.ModelCard);
             })
             .WithName("RetrieveModel").WithTags("Models")
             .Produces<ModelCard>()

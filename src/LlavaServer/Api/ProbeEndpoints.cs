@@ -12,13 +12,13 @@ internal static class ProbeEndpoints
 {
     public static void MapProbes(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/health", () => TypedResults.Json(new StatusResponse("ok"), ApiJsonContext.Default.StatusResponse))
+        routes.MapGet("/health", () => TypedResults.Json(new StatusResponse("ok"), ApiJson.Context.StatusResponse))
             .WithName("Health").WithTags("Operations")
             .Produces<StatusResponse>();
 
         routes.MapGet("/ready", (EngineHost host) => host.State switch
             {
-                EngineState.Ready => TypedResults.Json(new StatusResponse("ready"), ApiJsonContext.Default.StatusResponse),
+                EngineState.Ready => TypedResults.Json(new StatusResponse("ready"), ApiJson.Context.StatusResponse),
                 EngineState.Loading => throw ApiException.NotReady("The model is still loading."),
                 EngineState.Draining => throw ApiException.NotReady("The server is shutting down."),
                 _ => throw ApiException.NotReady("The model failed to load."),

@@ -32,7 +32,7 @@ internal static class TokenizerEndpoints
     private static async Task<IResult> TokenizeAsync(HttpContext context, EngineHost host, ServerOptions options, ImageUrlResolver images)
     {
         var engine = ModelsEndpoints.RequireEngine(host);
-        var request = await RequestBodyReader.ReadAsync(context, ApiJsonContext.Default.TokenizeRequest);
+        var request = await RequestBodyReader.ReadAsync(context, ApiJson.Context.TokenizeRequest);
         ModelsEndpoints.CheckModel(request.Model, engine);
 
         List<int> tokens;
@@ -61,18 +61,18 @@ internal static class TokenizerEndpoints
 
         var strings = request.ReturnTokenStrs == true ? tokens.Select(engine.Tokenizer.TokenText).ToList() : null;
         return TypedResults.Json(new TokenizeResponse(tokens.Count, engine.Model.MaxModelLength, tokens, strings),
-            ApiJsonContext.Default.TokenizeResponse);
+            ApiJson.Context.TokenizeResponse);
     }
 
     private static async Task<IResult> DetokenizeAsync(HttpContext context, EngineHost host)
     {
         var engine = ModelsEndpoints.RequireEngine(host);
-        var request = await RequestBodyReader.ReadAsync(context, ApiJsonContext.Default.DetokenizeRequest);
+        var request = await RequestBodyReader.ReadAsync(context, ApiJson.Context.DetokenizeRequest);
         ModelsEndpoints.CheckModel(request.Model, engine);
         var tokens = request.Tokens ?? throw ApiException.BadRequest("'tokens' must be an array of token ids.", "tokens");
         if (tokens.FindIndex(id => id < 0 || id >= engine.Tokenizer.VocabularySize) is var bad and >= 0)
             throw ApiException.BadRequest($"Token id {tokens[bad]} is outside the vocabulary.", $"tokens[{bad}]");
         var text = engine.Tokenizer.Decode(tokens, skipSpecialTokens: false);
-        return TypedResults.Json(new DetokenizeResponse(text), ApiJsonContext.Default.DetokenizeResponse);
+        return TypedResults.Json(new DetokenizeResponse(text), ApiJson.Context.DetokenizeResponse);
     }
 }

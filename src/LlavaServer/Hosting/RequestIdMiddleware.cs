@@ -1,8 +1,9 @@
 namespace LlavaServer.Hosting;
 
 /// <summary>
-/// Gives each request an id — the caller's <c>X-Request-Id</c> when it is a sane token, else a new one —
-/// echoes it in the response, and puts it in the logging scope of everything the request logs.
+/// Echoes each request's id in <c>X-Request-Id</c>. The id is ASP.NET Core's own (already in every log
+/// line's scope as RequestId) unless the caller sent a sane <c>X-Request-Id</c>, which then replaces it and
+/// is added to the logging scope, so a proxy's id can be followed through the logs.
 /// </summary>
 public sealed class RequestIdMiddleware(RequestDelegate next, ILogger<RequestIdMiddleware> logger)
 {
@@ -11,10 +12,16 @@ public sealed class RequestIdMiddleware(RequestDelegate next, ILogger<RequestIdM
     public async Task InvokeAsync(HttpContext context)
     {
         var incoming = context.Request.Headers[Header].ToString();
-        var id = IsSane(incoming) ? incoming : "req-" + Guid.NewGuid().ToString("N");
-        context.TraceIdentifier = id;
-        context.Response.Headers[Header] = id;
-        using (logger.BeginScope(new Dictionary<string, object> { ["RequestId"] = id }))
+        if (!IsSane(incoming))
+        {
+            context.Response.Headers[Header] = context.TraceIdentifier;
+            await next(context);
+            return;
+        }
+
+        context.TraceIdentifier = incoming;
+        context.Response.Headers[Header] = incoming;
+        using (logger.BeginScope("ClientRequestId:{ClientRequestId}", incoming))
         {
             await next(context);
         }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using LlavaServer.Api;
 using LlavaServer.Api.Chat;
 using LlavaServer.Api.Contracts;
@@ -42,10 +41,12 @@ public static class ServerApp
         builder.Services.AddSingleton<InFlightRequests>();
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
-            json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-            json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
+            json.SerializerOptions.PropertyNamingPolicy = ApiJson.Options.PropertyNamingPolicy;
+            json.SerializerOptions.Encoder = ApiJson.Options.Encoder;
+            json.SerializerOptions.NumberHandling = ApiJson.Options.NumberHandling;
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Context);
         });
-        builder.Services.AddOpenApi(openApi => openApi.AddApiDescriptions());
+        builder.Services.AddOpenApi(OpenApiSetup.Configure);
         builder.Services.AddServerTelemetry(options);
 
         var app = builder.Build();

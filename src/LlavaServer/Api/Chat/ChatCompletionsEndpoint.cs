@@ -19,7 +19,6 @@ internal static class ChatCompletionsEndpoint
             .WithSummary("Creates a model response for the given chat conversation (images as image_url parts).")
             .Accepts<ChatCompletionRequest>("application/json")
             .Produces<ChatCompletionResponse>(StatusCodes.Status200OK, "application/json")
-            .Produces<ChatCompletionChunkWithUsage>(StatusCodes.Status200OK, "text/event-stream")
             .ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound,
                 StatusCodes.Status413PayloadTooLarge, StatusCodes.Status429TooManyRequests, StatusCodes.Status503ServiceUnavailable);
 
@@ -29,7 +28,7 @@ internal static class ChatCompletionsEndpoint
         var requestStart = Stopwatch.GetTimestamp();
         var requestStartTime = DateTimeOffset.UtcNow;
         var engine = host.Engine ?? throw ApiException.NotReady("The model is not loaded yet.");
-        var request = await RequestBodyReader.ReadAsync(context, ApiJsonContext.Default.ChatCompletionRequest);
+        var request = await RequestBodyReader.ReadAsync(context, ApiJson.Context.ChatCompletionRequest);
         ModelsEndpoints.CheckModel(request.Model, engine);
         var plan = ChatRequestMapper.Plan(request, options);
 
@@ -84,7 +83,7 @@ internal static class ChatCompletionsEndpoint
             telemetry.Complete(aborted);
             await run.DisposeAsync();
         }
-        return TypedResults.Json(collector.Build(), ApiJsonContext.Default.ChatCompletionResponse);
+        return TypedResults.Json(collector.Build(), ApiJson.Context.ChatCompletionResponse);
     }
 
     private static async Task<PreparedPrompt> PreprocessAsync(ChatCompletionRequest request, LlavaEngine engine,

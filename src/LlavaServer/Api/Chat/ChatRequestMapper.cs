@@ -56,7 +56,7 @@ internal static class ChatRequestMapper
         }
         catch (ArgumentException e)
         {
-            throw ApiException.BadRequest(e.Message, e.ParamName);
+            throw ApiException.FromArgument(e);
         }
 
         return new ChatPlan(sampling, maxTokens, choices, stream, request.StreamOptions?.IncludeUsage ?? false);

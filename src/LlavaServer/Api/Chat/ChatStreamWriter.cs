@@ -55,7 +55,7 @@ internal sealed class ChatStreamWriter(ChatOutput output, int choices, bool incl
                 yield return JsonSerializer.Serialize(
                     new ChatCompletionChunkWithUsage(output.Id, "chat.completion.chunk", output.Created, output.Model, null, [],
                         new Usage(promptTokens, completionTokens, promptTokens + completionTokens)),
-                    ApiJsonContext.Default.ChatCompletionChunkWithUsage);
+                    ApiJson.Context.ChatCompletionChunkWithUsage);
             }
             yield return Done;
             aborted = false;
@@ -82,9 +82,9 @@ internal sealed class ChatStreamWriter(ChatOutput output, int choices, bool incl
         return includeUsage
             ? JsonSerializer.Serialize(
                 new ChatCompletionChunkWithUsage(output.Id, "chat.completion.chunk", output.Created, output.Model, null, chunkChoices, null),
-                ApiJsonContext.Default.ChatCompletionChunkWithUsage)
+                ApiJson.Context.ChatCompletionChunkWithUsage)
             : JsonSerializer.Serialize(
                 new ChatCompletionChunk(output.Id, "chat.completion.chunk", output.Created, output.Model, null, chunkChoices),
-                ApiJsonContext.Default.ChatCompletionChunk);
+                ApiJson.Context.ChatCompletionChunk);
     }
 }

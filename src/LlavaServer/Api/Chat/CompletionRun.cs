@@ -50,7 +50,7 @@ internal sealed class CompletionRun : IAsyncDisposable
             cancel.Dispose();
             throw e switch
             {
-                ArgumentException argument => ApiException.BadRequest(argument.Message, argument.ParamName),
+                ArgumentException argument => ApiException.FromArgument(argument),
                 PromptException tooLong => ApiException.BadRequest(tooLong.Message, tooLong.Param ?? "messages", "context_length_exceeded"),
                 EngineBusyException busy => new ApiException(StatusCodes.Status429TooManyRequests, busy.Message,
                     ErrorTypes.RateLimit, code: "rate_limit_exceeded") { RetryAfterSeconds = 1 },

@@ -27,7 +27,9 @@ internal sealed class LogprobFormatter(LlavaTokenizer tokenizer)
 
     private (string Text, int[] Bytes) Describe(int tokenId)
     {
-        var bytes = tokenizer.TokenBytes(tokenId).ToArray();
+        // The model's output rows can outnumber the tokenizer's entries (padding rows); such ids have no text.
+        if ((uint)tokenId >= (uint)tokenizer.VocabularySize) return ("", []);
+        var bytes = tokenizer.TokenBytes(tokenId);
         string text;
         try
         {

@@ -49,7 +49,7 @@ public sealed record ChatCompletionChunkWithUsage(
     string Model,
     string? SystemFingerprint,
     IReadOnlyList<ChunkChoice> Choices,
-    Usage? Usage) : ChatCompletionChunk(Id, Object, Created, Model, SystemFingerprint, Choices);
+    [property: JsonPropertyOrder(1)] Usage? Usage) : ChatCompletionChunk(Id, Object, Created, Model, SystemFingerprint, Choices);
 
 public sealed record ChunkChoice(int Index, ChunkDelta Delta, ChoiceLogprobs? Logprobs, string? FinishReason);
 

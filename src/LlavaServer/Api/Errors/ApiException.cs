@@ -15,6 +15,13 @@ public sealed class ApiException(int status, string message, string type, string
     public static ApiException BadRequest(string message, string? param = null, string? code = null) =>
         new(StatusCodes.Status400BadRequest, message, ErrorTypes.InvalidRequest, param, code);
 
+    /// <summary>The engine's parameter checks name the OpenAI field as the exception's ParamName.</summary>
+    public static ApiException FromArgument(ArgumentException e)
+    {
+        var message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "");
+        return BadRequest(message, e.ParamName);
+    }
+
     public static ApiException NotReady(string message) =>
         new(StatusCodes.Status503ServiceUnavailable, message, ErrorTypes.ServiceUnavailable, code: "model_not_ready")
         {

@@ -11,14 +11,15 @@ public static class RequestBodyReader
 {
     public static async Task<T> ReadAsync<T>(HttpContext context, JsonTypeInfo<T> typeInfo) where T : class
     {
-        T? value;
+        // Parsing to a document first tells malformed JSON (no field to blame) from a field of the wrong type.
+        JsonDocument document;
         try
         {
-            value = await JsonSerializer.DeserializeAsync(context.Request.Body, typeInfo, context.RequestAborted);
+            document = await JsonDocument.ParseAsync(context.Request.Body, default, context.RequestAborted);
         }
         catch (JsonException e)
         {
-            throw BadJson(e);
+            throw ApiException.BadRequest($"The request body is not valid JSON: {e.Message}");
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -31,17 +32,28 @@ public static class RequestBodyReader
         {
             throw new ApiException(e.StatusCode, e.Message, ErrorTypes.InvalidRequest);
         }
-        return value ?? throw ApiException.BadRequest("The request body must be a JSON object.");
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                throw ApiException.BadRequest("The request body must be a JSON object.");
+            try
+            {
+                return document.Deserialize(typeInfo)!;
+            }
+            catch (JsonException e)
+            {
+                throw WrongType(e);
+            }
+        }
     }
 
-    private static ApiException BadJson(JsonException e)
+    private static ApiException WrongType(JsonException e)
     {
         var param = ParamFromPath(e.Path);
         var detail = e.Message;
         var pathAt = detail.IndexOf(" Path: ", StringComparison.Ordinal);
         if (pathAt >= 0) detail = detail[..pathAt];
-
-        if (param is null) return ApiException.BadRequest($"The request body is not valid JSON: {detail}");
         const string conversion = "The JSON value could not be converted to ";
         if (detail.StartsWith(conversion, StringComparison.Ordinal))
             detail = "expected " + Describe(detail[conversion.Length..].TrimEnd('.'));
