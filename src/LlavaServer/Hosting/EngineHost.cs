@@ -5,6 +5,9 @@ using LlavaServer.Cli;
 
 namespace LlavaServer.Hosting;
 
+/// <summary>How the engine is created; <see cref="LlavaEngine.Load"/> unless a test substitutes its own.</summary>
+public delegate LlavaEngine EngineLoader(EngineOptions options, ILogger logger);
+
 public enum EngineState
 {
     Loading,
@@ -18,8 +21,8 @@ public enum EngineState
 /// generation, and only then reports ready. Owns the engine: it is disposed with the service provider,
 /// after Kestrel has drained the requests that use it.
 /// </summary>
-public sealed class EngineHost(ServerOptions options, ILogger<EngineHost> logger, IHostApplicationLifetime lifetime)
-    : BackgroundService
+public sealed class EngineHost(ServerOptions options, EngineLoader loader, ILogger<EngineHost> logger,
+    IHostApplicationLifetime lifetime) : BackgroundService
 {
     private volatile LlavaEngine? _engine;
     private volatile EngineState _state = EngineState.Loading;
@@ -54,7 +57,7 @@ public sealed class EngineHost(ServerOptions options, ILogger<EngineHost> logger
             var started = DateTime.UtcNow;
             logger.LogInformation("loading model from {ModelPath} on {Device} ({DType})",
                 EngineOptions.ModelPath, EngineOptions.Device, EngineOptions.DType);
-            _engine = await Task.Run(() => LlavaEngine.Load(EngineOptions, logger), stoppingToken);
+            _engine = await Task.Run(() => loader(EngineOptions, logger), stoppingToken);
             await WarmUpAsync(_engine, stoppingToken);
             if (stoppingToken.IsCancellationRequested) return;
             LoadedAt = DateTimeOffset.UtcNow;

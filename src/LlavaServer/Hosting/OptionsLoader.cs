@@ -7,7 +7,16 @@ public static class OptionsLoader
 {
     public static ServerOptions Load(IConfiguration configuration)
     {
-        var options = configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
+        ServerOptions options;
+        try
+        {
+            options = configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
+        }
+        catch (InvalidOperationException e)
+        {
+            // The binder's message names the key and the value ("Failed to convert configuration value '…' at 'Llava:Port' …").
+            throw new CliException(e.Message);
+        }
         var environmentKeys = CommandLine.ApiKeyVariables.Select(Environment.GetEnvironmentVariable).OfType<string>();
         options.ApiKeys = CommandLine.SplitList(options.ApiKeys.Concat(environmentKeys)).Distinct().ToList();
         options.AllowedMediaDomains = CommandLine.SplitList(options.AllowedMediaDomains);

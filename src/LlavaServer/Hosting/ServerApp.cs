@@ -1,3 +1,4 @@
+using Llava.Engine.Generation;
 using LlavaServer.Api;
 using LlavaServer.Api.Chat;
 using LlavaServer.Api.Contracts;
@@ -10,7 +11,8 @@ namespace LlavaServer.Hosting;
 /// <summary>Builds the HTTP server; tests call <see cref="Build"/> with their own flags and start it in-process.</summary>
 public static class ServerApp
 {
-    public static WebApplication Build(string[] args)
+    /// <param name="configureServices">Runs after the server's own registrations, so tests can replace some.</param>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -33,6 +35,7 @@ public static class ServerApp
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = drainTimeout);
 
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<EngineLoader>((engineOptions, logger) => LlavaEngine.Load(engineOptions, logger));
         builder.Services.AddSingleton<EngineHost>();
         builder.Services.AddHostedService(services => services.GetRequiredService<EngineHost>());
         builder.Services.AddSingleton<ServerMetrics>();
@@ -48,6 +51,7 @@ public static class ServerApp
         });
         builder.Services.AddOpenApi(OpenApiSetup.Configure);
         builder.Services.AddServerTelemetry(options);
+        configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         var inFlight = app.Services.GetRequiredService<InFlightRequests>();
