@@ -27,21 +27,35 @@ public sealed class LlavaEngine : IGenerationEngine
     {
         var path = Path.GetFullPath(options.ModelPath);
         _model = LlavaForConditionalGeneration.FromPretrained(path, new ModelOptions { Device = options.Device, DType = options.DType });
-        Tokenizer = LlavaTokenizer.Load(path);
-        var maxLength = options.MaxModelLength ?? (int)_model.Config.TextConfig.MaxPositionEmbeddings;
-        if (maxLength < 1 || maxLength > _model.Config.TextConfig.MaxPositionEmbeddings)
+        try
         {
-            throw new ArgumentException(
-                $"max model length {maxLength} must be between 1 and the checkpoint's max_position_embeddings ({_model.Config.TextConfig.MaxPositionEmbeddings})");
-        }
+            var config = _model.Config;
+            var maxLength = options.MaxModelLength ?? config.Text.MaxPositionEmbeddings;
+            if (maxLength < 1 || maxLength > config.Text.MaxPositionEmbeddings)
+            {
+                throw new ArgumentException(
+                    $"max model length {maxLength} must be between 1 and the checkpoint's max_position_embeddings ({config.Text.MaxPositionEmbeddings})");
+            }
 
-        Model = new ModelInfo(
-            options.ServedModelName ?? new DirectoryInfo(path).Name, path, maxLength, _model.Config.ImageSeqLen);
-        Prompts = new PromptBuilder(Tokenizer, ChatTemplate.Load(path), ClipImageProcessor.Load(path),
-            _model.Config.ImageSeqLen, options.ImageLimits);
-        _eosTokenIds = GenerationConfigEos(path) ?? [Tokenizer.EosTokenId];
-        _cache = new KvCache(_model, options.MaxRunningSequences, maxLength);
-        _core = new EngineCore(_model, _cache, options.MaxWaitingRequests, logger);
+            var imageProcessor = ClipImageProcessor.Load(path);
+            if (imageProcessor.OutputHeight != config.Vision.ImageSize || imageProcessor.OutputWidth != config.Vision.ImageSize)
+            {
+                throw new ModelLoadException(
+                    $"preprocessor_config.json produces {imageProcessor.OutputWidth}x{imageProcessor.OutputHeight} images but the vision tower expects {config.Vision.ImageSize}x{config.Vision.ImageSize}");
+            }
+
+            Tokenizer = LlavaTokenizer.Load(path);
+            Model = new ModelInfo(options.ServedModelName ?? new DirectoryInfo(path).Name, path, maxLength, config.ImageSeqLen);
+            Prompts = new PromptBuilder(Tokenizer, ChatTemplate.Load(path), imageProcessor, config.ImageSeqLen, options.ImageLimits);
+            _eosTokenIds = GenerationConfigEos(path) ?? [Tokenizer.EosTokenId];
+            _cache = _model.CreateKvCache(options.MaxRunningSequences, maxLength);
+            _core = new EngineCore(_model, _cache, options.MaxWaitingRequests, logger);
+        }
+        catch
+        {
+            _model.Dispose();
+            throw;
+        }
     }
 
     public static LlavaEngine Load(EngineOptions options, ILogger? logger = null) =>

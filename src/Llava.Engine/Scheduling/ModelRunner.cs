@@ -11,7 +11,7 @@ namespace Llava.Engine.Scheduling;
 /// </summary>
 internal sealed class ModelRunner(LlavaForConditionalGeneration model, KvCache cache)
 {
-    private readonly int _vocabSize = (int)model.Config.TextConfig.VocabSize;
+    private readonly int _vocabSize = model.Config.Text.VocabSize;
 
     /// <summary>Runs whole prompts (images included) for newly admitted sequences.</summary>
     public float[][] Prefill(IReadOnlyList<Sequence> sequences)
@@ -46,14 +46,15 @@ internal sealed class ModelRunner(LlavaForConditionalGeneration model, KvCache c
     private Tensor PromptEmbeddings(Sequence sequence)
     {
         var prompt = sequence.Prompt;
-        var ids = torch.tensor(prompt.TokenIds.Select(i => (long)i).ToArray(), device: model.Device);
-        if (prompt.Images.Count == 0)
-            return model.EmbedTokens(ids);
-
-        var pixels = torch.stack(prompt.Images.Select(image =>
-            torch.tensor(image.PixelValues, [3, image.Height, image.Width])), 0);
-        var features = model.GetImageFeatures(pixels.to(model.Device));
-        return model.MergeImageFeatures(ids, features);
+        var ids = torch.tensor(prompt.TokenIds.Select(i => (long)i).ToArray());
+        Tensor? features = null;
+        if (prompt.Images.Count > 0)
+        {
+            var pixels = torch.stack(prompt.Images.Select(image =>
+                torch.tensor(image.PixelValues, [3, image.Height, image.Width])), 0);
+            features = model.GetImageFeatures(pixels);
+        }
+        return model.EmbedPrompt(ids, features);
     }
 
     private float[][] ToRows(Tensor logits, int count)

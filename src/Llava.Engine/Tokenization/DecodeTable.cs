@@ -4,45 +4,56 @@ using System.Text;
 namespace Llava.Engine.Tokenization;
 
 /// <summary>
-/// Per-id decoding facts, precomputed in the order of the Hugging Face Llama decoder chain
-/// (Replace ▁→space, ByteFallback, Fuse, Strip one leading space): the text with ▁ replaced, and
-/// whether that text is a <c>&lt;0xNN&gt;</c> byte token.
+/// Per-id decoding facts, precomputed for the tokenizer's <see cref="DecodingRules"/>: the text with ▁ replaced
+/// by a space, and whether the token is a <c>&lt;0xNN&gt;</c> byte token.
 /// </summary>
 internal sealed class DecodeTable
 {
+    private readonly string?[] _rawText;
     private readonly string?[] _text;
     private readonly short[] _byteValue;
     private readonly bool[] _special;
+    private readonly DecodingRules _rules;
 
-    public DecodeTable(IReadOnlyList<string?> tokenTexts, IReadOnlyList<bool> special)
+    public DecodeTable(IReadOnlyList<string?> tokenTexts, IReadOnlyList<bool> special, DecodingRules rules)
     {
+        _rawText = [.. tokenTexts];
         _text = new string?[tokenTexts.Count];
         _byteValue = new short[tokenTexts.Count];
         _special = [.. special];
+        _rules = rules;
         for (var id = 0; id < tokenTexts.Count; id++)
         {
-            var text = tokenTexts[id]?.Replace('\u2581', ' ');
+            var text = tokenTexts[id]?.Replace(EncodingRules.WhitespaceSymbol, ' ');
             _text[id] = text;
             _byteValue[id] = text is not null && TryParseByteToken(text, out var value) ? value : (short)-1;
         }
     }
 
-    public DecodeUnitKind Lookup(int id, bool skipSpecialTokens, out string text, out byte byteValue)
+    public DecodingRules Rules => _rules;
+
+    /// <summary>
+    /// What <paramref name="id"/> contributes; <paramref name="isFirstToken"/> says whether it is the first token
+    /// that was not skipped, which a Metaspace decoder treats differently.
+    /// </summary>
+    public DecodeUnitKind Lookup(int id, bool skipSpecialTokens, bool isFirstToken, out string text, out byte byteValue)
     {
         text = "";
         byteValue = 0;
         if ((uint)id >= (uint)_text.Length || _text[id] is null || (skipSpecialTokens && _special[id]))
             return DecodeUnitKind.Skip;
-        if (_byteValue[id] >= 0)
+        if (_rules.ByteFallback && _byteValue[id] >= 0)
         {
             byteValue = (byte)_byteValue[id];
             return DecodeUnitKind.Byte;
         }
-        text = _text[id]!;
+        text = isFirstToken && _rules.DropFirstTokenWhitespace
+            ? _rawText[id]!.Replace(EncodingRules.WhitespaceSymbol.ToString(), "", StringComparison.Ordinal)
+            : _text[id]!;
         return DecodeUnitKind.Text;
     }
 
-    /// <summary>The UTF-8 bytes a token stands for: its byte for a byte token, otherwise its decoded text.</summary>
+    /// <summary>The UTF-8 bytes a token stands for: its byte for a byte token, otherwise its text with ▁ as space.</summary>
     public byte[] Bytes(int id) =>
         _byteValue[id] >= 0 ? [(byte)_byteValue[id]] : Encoding.UTF8.GetBytes(_text[id]!);
 

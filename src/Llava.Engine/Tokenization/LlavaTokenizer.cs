@@ -1,11 +1,10 @@
-using System.Text;
-
 namespace Llava.Engine.Tokenization;
 
 /// <summary>
-/// The Llama SentencePiece tokenizer of a LLaVA checkpoint, giving the ids Hugging Face gives
-/// (<c>LlamaTokenizer</c>/<c>LlamaTokenizerFast</c>, legacy mode) for every string, and decoding as
-/// Hugging Face's fast tokenizer does. Immutable after loading, so safe to share between threads
+/// The Llama SentencePiece tokenizer of a LLaVA checkpoint, giving the ids Hugging Face's
+/// <c>LlamaTokenizerFast</c> gives for every string, in legacy mode (every text segment gets its own ▁) or
+/// non-legacy mode (only the start of the input does), as the checkpoint configures it, and decoding as
+/// that tokenizer's decoder does. Immutable after loading, so safe to share between threads
 /// (each <see cref="StreamingDetokenizer"/> is single-stream state, not to be shared).
 /// </summary>
 public sealed class LlavaTokenizer
@@ -13,6 +12,7 @@ public sealed class LlavaTokenizer
     public const string ModelFileName = "tokenizer.model";
 
     private readonly SentencePieceBpe _bpe;
+    private readonly EncodingRules _encoding;
     private readonly AddedTokenSplitter _splitter;
     private readonly string?[] _tokenText;
     private readonly bool[] _special;
@@ -21,6 +21,7 @@ public sealed class LlavaTokenizer
     private LlavaTokenizer(SentencePieceModel model, TokenizerConfiguration config)
     {
         _bpe = new SentencePieceBpe(model);
+        _encoding = config.Encoding;
 
         var pieceIds = new Dictionary<string, int>(model.Pieces.Count, StringComparer.Ordinal);
         for (var id = 0; id < model.Pieces.Count; id++)
@@ -74,7 +75,7 @@ public sealed class LlavaTokenizer
             verbatim.TryAdd(content, id);
         }
         _splitter = new AddedTokenSplitter(verbatim.Select(p => (p.Key, p.Value)));
-        _decodeTable = new DecodeTable(_tokenText, _special);
+        _decodeTable = new DecodeTable(_tokenText, _special, config.Decoding);
     }
 
     public int BosTokenId { get; }
@@ -93,7 +94,8 @@ public sealed class LlavaTokenizer
 
     /// <summary>
     /// Reads <c>tokenizer.model</c> and, when present, <c>tokenizer_config.json</c>,
-    /// <c>special_tokens_map.json</c> and <c>added_tokens.json</c> from a Hugging Face model folder.
+    /// <c>special_tokens_map.json</c>, <c>added_tokens.json</c> and <c>tokenizer.json</c> (whose normalizer,
+    /// pre-tokenizer and decoder set the ▁-prefix and decoding rules) from a Hugging Face model folder.
     /// </summary>
     public static LlavaTokenizer Load(string modelDir)
     {
@@ -108,8 +110,9 @@ public sealed class LlavaTokenizer
 
     /// <summary>
     /// Hugging Face's <c>tokenizer(text).input_ids</c>: added tokens are matched first, every text segment
-    /// between them is segmented on its own (with its own leading ▁), and BOS/EOS are added as configured
-    /// when <paramref name="addSpecialTokens"/> is set.
+    /// between them is segmented on its own (a leading ▁ on every segment in legacy mode, only on one that
+    /// starts the input in non-legacy mode), and BOS/EOS are added as configured when
+    /// <paramref name="addSpecialTokens"/> is set.
     /// </summary>
     public IReadOnlyList<int> Encode(string text, bool addSpecialTokens = true)
     {
@@ -120,9 +123,13 @@ public sealed class LlavaTokenizer
         foreach (var split in _splitter.Split(text))
         {
             if (split.AddedTokenId is { } id)
+            {
                 ids.Add(id);
-            else
-                _bpe.Encode(text.AsSpan(split.Start, split.Length), ids);
+                continue;
+            }
+            var segment = text.AsSpan(split.Start, split.Length);
+            var prepend = _encoding.PrependsWhitespace(segment, atInputStart: split.Start == 0);
+            _bpe.Encode(segment, prepend, _encoding.SplitAtWhitespace, ids);
         }
         if (addSpecialTokens && AddEosToken)
             ids.Add(EosTokenId);
@@ -130,32 +137,17 @@ public sealed class LlavaTokenizer
     }
 
     /// <summary>
-    /// Hugging Face's fast <c>decode</c>: ▁ becomes a space, byte tokens are fused into UTF-8 (a run that is
-    /// not valid UTF-8 becomes one U+FFFD per byte), one leading space is stripped from the whole text, and
-    /// ids without a token are dropped.
+    /// Hugging Face's fast <c>decode</c> with the checkpoint's decoder (for Llama: ▁ becomes a space, byte tokens
+    /// are fused into UTF-8 — a run that is not valid UTF-8 becomes one U+FFFD per byte — and one leading space
+    /// is stripped from the whole text unless <c>add_prefix_space</c> is off); ids without a token are dropped.
     /// </summary>
     public string Decode(IReadOnlyList<int> ids, bool skipSpecialTokens = true)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        var output = new StringBuilder();
-        var byteRun = new Utf8ByteRun();
+        var builder = new DecodedTextBuilder(_decodeTable, skipSpecialTokens);
         foreach (var id in ids)
-        {
-            switch (_decodeTable.Lookup(id, skipSpecialTokens, out var text, out var value))
-            {
-                case DecodeUnitKind.Byte:
-                    byteRun.Add(value);
-                    break;
-                case DecodeUnitKind.Text:
-                    byteRun.DrainTo(output);
-                    output.Append(text);
-                    break;
-            }
-        }
-        byteRun.DrainTo(output);
-        if (output.Length > 0 && output[0] == ' ')
-            output.Remove(0, 1);
-        return output.ToString();
+            builder.Add(id);
+        return builder.TakeAll();
     }
 
     /// <summary>UTF-8 bytes of one token's text (▁ as space, <c>&lt;0xNN&gt;</c> as that byte), as OpenAI logprobs carry them.</summary>

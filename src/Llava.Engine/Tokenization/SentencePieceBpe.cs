@@ -6,7 +6,9 @@ namespace Llava.Engine.Tokenization;
 /// SentencePiece's BPE segmentation of one text segment (no added tokens inside), reproducing
 /// <c>bpe_model.cc</c>: start from single characters, repeatedly merge the adjacent pair with the best
 /// score whose concatenation is a vocabulary piece (ties go to the leftmost pair), then spell every
-/// symbol that is not a piece as its UTF-8 bytes with the <c>&lt;0xNN&gt;</c> pieces.
+/// symbol that is not a piece as its UTF-8 bytes with the <c>&lt;0xNN&gt;</c> pieces. Spaces become ▁ and
+/// the leading ▁ is the caller's decision, as in Hugging Face's pipeline (not the model's own
+/// <c>add_dummy_prefix</c>, which the fast tokenizer never reads).
 /// </summary>
 /// <remarks>
 /// Microsoft.ML.Tokenizers applies equal-priority merges in a different order, which changes the ids of
@@ -14,13 +16,9 @@ namespace Llava.Engine.Tokenization;
 /// </remarks>
 internal sealed class SentencePieceBpe
 {
-    private const char WhitespaceSymbol = '\u2581';
-
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _pieceLookup;
     private readonly float[] _scores;
     private readonly int[] _byteIds;
-    private readonly bool _addDummyPrefix;
-    private readonly char _spaceReplacement;
 
     public SentencePieceBpe(SentencePieceModel model)
     {
@@ -53,33 +51,35 @@ internal sealed class SentencePieceBpe
 
         _pieceLookup = pieces.GetAlternateLookup<ReadOnlySpan<char>>();
         _scores = [.. model.Scores];
-        _addDummyPrefix = model.AddDummyPrefix;
-        _spaceReplacement = model.EscapeWhitespaces ? WhitespaceSymbol : ' ';
     }
 
-    /// <summary>Appends the ids of one text segment to <paramref name="output"/>. Empty text yields nothing.</summary>
-    public void Encode(ReadOnlySpan<char> text, List<int> output)
+    /// <summary>
+    /// Appends the ids of one text segment to <paramref name="output"/>. Empty text yields nothing.
+    /// <paramref name="prependWhitespace"/> puts a ▁ in front; <paramref name="splitAtWhitespace"/> keeps pieces
+    /// from reaching across a ▁ (Metaspace <c>split</c>: each ▁ starts a new word, encoded on its own).
+    /// </summary>
+    public void Encode(ReadOnlySpan<char> text, bool prependWhitespace, bool splitAtWhitespace, List<int> output)
     {
         if (text.IsEmpty)
             return;
 
-        var normalized = Normalize(text);
+        var normalized = Normalize(text, prependWhitespace);
         var symbols = SplitIntoCharacters(normalized);
-        MergeAll(normalized, symbols);
+        MergeAll(normalized, symbols, splitAtWhitespace);
         EmitIds(normalized, symbols, output);
     }
 
-    private string Normalize(ReadOnlySpan<char> text)
+    private static string Normalize(ReadOnlySpan<char> text, bool prependWhitespace)
     {
-        var prefix = _addDummyPrefix ? 1 : 0;
+        var prefix = prependWhitespace ? 1 : 0;
         var buffer = new char[text.Length + prefix];
-        if (_addDummyPrefix)
-            buffer[0] = _spaceReplacement;
+        if (prependWhitespace)
+            buffer[0] = EncodingRules.WhitespaceSymbol;
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
             if (c == ' ')
-                c = _spaceReplacement;
+                c = EncodingRules.WhitespaceSymbol;
             else if (char.IsSurrogate(c) && !IsSurrogatePairAt(text, i) && !IsSurrogatePairAt(text, i - 1))
                 c = '\uFFFD'; // what SentencePiece makes of an unencodable character
             buffer[i + prefix] = c;
@@ -110,11 +110,11 @@ internal sealed class SentencePieceBpe
     private static int CharacterLength(string text, int index) =>
         char.IsHighSurrogate(text[index]) && index + 1 < text.Length && char.IsLowSurrogate(text[index + 1]) ? 2 : 1;
 
-    private void MergeAll(string normalized, Symbol[] symbols)
+    private void MergeAll(string normalized, Symbol[] symbols, bool splitAtWhitespace)
     {
         var agenda = new MergeAgenda(symbols.Length);
         for (var i = 1; i < symbols.Length; i++)
-            TryQueuePair(normalized, symbols, agenda, i - 1, i);
+            TryQueuePair(normalized, symbols, agenda, i - 1, i, splitAtWhitespace);
 
         while (agenda.TryPop(out var top))
         {
@@ -132,15 +132,19 @@ internal sealed class SentencePieceBpe
                 symbols[right.Next].Prev = top.Left;
             right.Length = 0;
 
-            TryQueuePair(normalized, symbols, agenda, left.Prev, top.Left);
-            TryQueuePair(normalized, symbols, agenda, top.Left, left.Next);
+            TryQueuePair(normalized, symbols, agenda, left.Prev, top.Left, splitAtWhitespace);
+            TryQueuePair(normalized, symbols, agenda, top.Left, left.Next, splitAtWhitespace);
         }
     }
 
     private void TryQueuePair(
-        string normalized, Symbol[] symbols, MergeAgenda agenda, int left, int right)
+        string normalized, Symbol[] symbols, MergeAgenda agenda, int left, int right, bool splitAtWhitespace)
     {
         if (left < 0 || right < 0)
+            return;
+        // Cutting the text before every ▁ and encoding the words apart is the same as never merging into a ▁
+        // from the left: merges stay inside a word, and words do not influence each other's merges.
+        if (splitAtWhitespace && normalized[symbols[right].Start] == EncodingRules.WhitespaceSymbol)
             return;
         var length = symbols[left].Length + symbols[right].Length;
         if (!_pieceLookup.TryGetValue(normalized.AsSpan(symbols[left].Start, length), out var id))

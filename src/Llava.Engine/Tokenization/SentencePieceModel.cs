@@ -12,8 +12,7 @@ internal sealed class SentencePieceModel
     private SentencePieceModel(
         string[] pieces, float[] scores, SentencePieceType[] types, int modelType, bool byteFallback,
         int unkId, int bosId, int eosId, int padId, bool treatWhitespaceAsSuffix,
-        string normalizerName, int precompiledCharsMapLength, bool addDummyPrefix, bool removeExtraWhitespaces,
-        bool escapeWhitespaces)
+        string normalizerName, int precompiledCharsMapLength, bool removeExtraWhitespaces)
     {
         Pieces = pieces;
         Scores = scores;
@@ -27,9 +26,7 @@ internal sealed class SentencePieceModel
         TreatWhitespaceAsSuffix = treatWhitespaceAsSuffix;
         NormalizerName = normalizerName;
         PrecompiledCharsMapLength = precompiledCharsMapLength;
-        AddDummyPrefix = addDummyPrefix;
         RemoveExtraWhitespaces = removeExtraWhitespaces;
-        EscapeWhitespaces = escapeWhitespaces;
     }
 
     public IReadOnlyList<string> Pieces { get; }
@@ -48,9 +45,7 @@ internal sealed class SentencePieceModel
     public bool TreatWhitespaceAsSuffix { get; }
     public string NormalizerName { get; }
     public int PrecompiledCharsMapLength { get; }
-    public bool AddDummyPrefix { get; }
     public bool RemoveExtraWhitespaces { get; }
-    public bool EscapeWhitespaces { get; }
 
     public bool IsBpe => ModelType == ModelTypeBpe;
 
@@ -94,8 +89,7 @@ internal sealed class SentencePieceModel
         return new SentencePieceModel(
             [.. pieces], [.. scores], [.. types], trainer.ModelType, trainer.ByteFallback,
             trainer.UnkId, trainer.BosId, trainer.EosId, trainer.PadId, trainer.TreatWhitespaceAsSuffix,
-            normalizer.Name, normalizer.PrecompiledCharsMapLength, normalizer.AddDummyPrefix,
-            normalizer.RemoveExtraWhitespaces, normalizer.EscapeWhitespaces);
+            normalizer.Name, normalizer.PrecompiledCharsMapLength, normalizer.RemoveExtraWhitespaces);
     }
 
     private static (string Piece, float Score, SentencePieceType Type) ParsePiece(ReadOnlySpan<byte> data)
@@ -142,9 +136,7 @@ internal sealed class SentencePieceModel
     {
         public string Name = "";
         public int PrecompiledCharsMapLength = 0;
-        public bool AddDummyPrefix = true;
         public bool RemoveExtraWhitespaces = true;
-        public bool EscapeWhitespaces = true;
     }
 
     private static TrainerFields ParseTrainerSpec(ReadOnlySpan<byte> data)
@@ -189,14 +181,8 @@ internal sealed class SentencePieceModel
                 case 2 when wire == ProtobufWireType.LengthDelimited:
                     spec.PrecompiledCharsMapLength = reader.ReadLengthDelimited().Length;
                     break;
-                case 3 when wire == ProtobufWireType.Varint:
-                    spec.AddDummyPrefix = reader.ReadBool();
-                    break;
                 case 4 when wire == ProtobufWireType.Varint:
                     spec.RemoveExtraWhitespaces = reader.ReadBool();
-                    break;
-                case 5 when wire == ProtobufWireType.Varint:
-                    spec.EscapeWhitespaces = reader.ReadBool();
                     break;
                 default:
                     reader.SkipField(wire);

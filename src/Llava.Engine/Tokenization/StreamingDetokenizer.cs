@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Llava.Engine.Tokenization;
 
 /// <summary>
@@ -10,52 +8,18 @@ namespace Llava.Engine.Tokenization;
 /// </summary>
 public sealed class StreamingDetokenizer
 {
-    private readonly DecodeTable _decodeTable;
-    private readonly bool _skipSpecialTokens;
-    private readonly Utf8ByteRun _byteRun = new();
-    private readonly StringBuilder _chunk = new();
-    private bool _emittedAnything;
+    private readonly DecodedTextBuilder _builder;
 
-    internal StreamingDetokenizer(DecodeTable decodeTable, bool skipSpecialTokens)
-    {
-        _decodeTable = decodeTable;
-        _skipSpecialTokens = skipSpecialTokens;
-    }
+    internal StreamingDetokenizer(DecodeTable decodeTable, bool skipSpecialTokens) =>
+        _builder = new DecodedTextBuilder(decodeTable, skipSpecialTokens);
 
     /// <summary>Feeds one id; returns the text it completes (often "", e.g. inside a byte run).</summary>
     public string Append(int tokenId)
     {
-        switch (_decodeTable.Lookup(tokenId, _skipSpecialTokens, out var text, out var value))
-        {
-            case DecodeUnitKind.Byte:
-                _byteRun.Add(value);
-                return "";
-            case DecodeUnitKind.Text:
-                _byteRun.DrainTo(_chunk);
-                _chunk.Append(text);
-                return TakeChunk();
-            default:
-                return "";
-        }
+        _builder.Add(tokenId);
+        return _builder.TakeCompleted();
     }
 
     /// <summary>Ends the stream: returns a pending byte run, decoded as Hugging Face would at the end of the ids.</summary>
-    public string Flush()
-    {
-        _byteRun.DrainTo(_chunk);
-        return TakeChunk();
-    }
-
-    private string TakeChunk()
-    {
-        if (_chunk.Length == 0)
-            return "";
-        // The decoder strips one leading space from the whole text, i.e. from the first character ever produced.
-        if (!_emittedAnything && _chunk[0] == ' ')
-            _chunk.Remove(0, 1);
-        _emittedAnything = true;
-        var result = _chunk.ToString();
-        _chunk.Clear();
-        return result;
-    }
+    public string Flush() => _builder.TakeAll();
 }

@@ -5,7 +5,8 @@ namespace Llava.Engine.Tokenization;
 
 /// <summary>
 /// The Hugging Face side of a Llama tokenizer: <c>tokenizer_config.json</c>, plus <c>special_tokens_map.json</c>
-/// and <c>added_tokens.json</c> when present (older checkpoints spread the same facts over those files).
+/// and <c>added_tokens.json</c> when present (older checkpoints spread the same facts over those files), and the
+/// encoding and decoding rules, from <c>tokenizer.json</c> or derived as transformers derives them.
 /// </summary>
 internal sealed class TokenizerConfiguration
 {
@@ -30,13 +31,16 @@ internal sealed class TokenizerConfiguration
     /// <summary>Every token content the configuration names as special (bos, eos, additional, …).</summary>
     public IReadOnlySet<string> SpecialTokenContents { get; private init; } = new HashSet<string>();
 
+    public required EncodingRules Encoding { get; init; }
+    public required DecodingRules Decoding { get; init; }
+
     public static TokenizerConfiguration Load(string modelDir)
     {
         var config = ReadJsonObject(Path.Combine(modelDir, ConfigFileName));
         var specialMap = ReadJsonObject(Path.Combine(modelDir, SpecialTokensMapFileName));
         var addedTokensFile = ReadJsonObject(Path.Combine(modelDir, AddedTokensFileName));
 
-        EnsureLegacySegmentPrefix(modelDir, config);
+        var (encoding, decoding) = ResolvePipeline(modelDir, config);
 
         // special_tokens_map.json is applied after tokenizer_config.json, as transformers loads them.
         JsonElement[] sources = [.. new[] { config, specialMap }.OfType<JsonElement>()];
@@ -78,6 +82,8 @@ internal sealed class TokenizerConfiguration
             ImageToken = Named("image_token") ?? DefaultImageToken,
             AddedTokens = [.. added.Values.OrderBy(t => t.Id)],
             SpecialTokenContents = special,
+            Encoding = encoding,
+            Decoding = decoding,
         };
     }
 
@@ -95,35 +101,25 @@ internal sealed class TokenizerConfiguration
     }
 
     /// <summary>
-    /// Only the legacy Llama scheme is implemented: every text segment between added tokens gets its own
-    /// dummy-prefix ▁. The newer scheme (a prefix on the first segment only) gives different ids, so a
-    /// checkpoint that selects it is refused rather than tokenized wrongly.
+    /// The encoding and decoding rules transformers' <c>LlamaTokenizerFast</c> (what <c>AutoTokenizer</c> loads) ends
+    /// up with: it rebuilds the pipeline from the slow tokenizer whenever <c>add_prefix_space</c> is configured or
+    /// there is no <c>tokenizer.json</c>, and otherwise runs <c>tokenizer.json</c> as written, whatever
+    /// <c>legacy</c> says.
     /// </summary>
-    private static void EnsureLegacySegmentPrefix(string modelDir, JsonElement? config)
+    private static (EncodingRules Encoding, DecodingRules Decoding) ResolvePipeline(string modelDir, JsonElement? config)
     {
-        if (ReadBool(config, "add_prefix_space") == false)
-            throw new NotSupportedException($"{ConfigFileName} sets add_prefix_space=false, which is not implemented.");
-
+        var addPrefixSpace = ReadBool(config, "add_prefix_space");
         var fastPath = Path.Combine(modelDir, FastTokenizerFileName);
-        if (File.Exists(fastPath))
-        {
-            // Hugging Face loads the fast tokenizer when tokenizer.json exists, so its pre-tokenizer decides.
-            using var stream = File.OpenRead(fastPath);
-            using var fast = JsonDocument.Parse(stream);
-            if (fast.RootElement.TryGetProperty("pre_tokenizer", out var pre)
-                && pre.ValueKind == JsonValueKind.Object
-                && pre.TryGetProperty("type", out var type) && type.GetString() == "Metaspace"
-                && !(pre.TryGetProperty("prepend_scheme", out var scheme) && scheme.GetString() == "always"))
-            {
-                throw new NotSupportedException(
-                    $"{FastTokenizerFileName} uses a Metaspace pre-tokenizer that prefixes only the first segment " +
-                    "(non-legacy Llama tokenization), which is not implemented.");
-            }
-        }
-        else if (ReadBool(config, "legacy") == false)
-        {
-            throw new NotSupportedException($"{ConfigFileName} sets legacy=false, which is not implemented.");
-        }
+        if (addPrefixSpace is null && File.Exists(fastPath))
+            return FastTokenizerPipeline.Read(fastPath);
+
+        // transformers' LlamaConverter: legacy prepends ▁ to every segment (a Prepend normalizer), non-legacy only
+        // to the start of the input (Metaspace "first"); without add_prefix_space neither does.
+        var legacy = ReadBool(config, "legacy") ?? true;
+        var prefix = addPrefixSpace == false ? DummyPrefixScheme.Never
+            : legacy ? DummyPrefixScheme.EverySegment
+            : DummyPrefixScheme.StartOfInput;
+        return (new EncodingRules(prefix, SplitAtWhitespace: false), DecodingRules.Llama(addPrefixSpace ?? true));
     }
 
     private static JsonElement? ReadJsonObject(string path)

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Llava.Engine.Tokenization;
 using Llava.TestSupport;
 using static Llava.Engine.Tests.Tokenization.TokenizerFixtures;
@@ -80,17 +81,54 @@ public sealed class LoadTests : IDisposable
         Assert.Equal("<image>", tokenizer.Decode([32000]));
     }
 
-    [Fact]
-    public void NonLegacyPrefixSchemeIsRefused()
+    [Theory]
+    [InlineData("""{"pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": false}}""", "ByteLevel")]
+    [InlineData("""{"pre_tokenizer": {"type": "Metaspace", "replacement": "_", "prepend_scheme": "first"}}""", "Metaspace")]
+    [InlineData("""{"pre_tokenizer": {"type": "Metaspace", "replacement": "▁", "prepend_scheme": "sometimes"}}""", "sometimes")]
+    [InlineData("""{"normalizer": {"type": "NFKC"}}""", "NFKC")]
+    [InlineData("""{"normalizer": null, "pre_tokenizer": null}""", "spaces")]
+    [InlineData("""{"decoder": null}""", "no decoder")]
+    [InlineData("""{"decoder": {"type": "ByteLevel"}}""", "ByteLevel")]
+    [InlineData("""{"decoder": {"type": "Sequence", "decoders": [{"type": "Replace", "pattern": {"String": "▁"}, "content": " "}, {"type": "Strip", "content": " ", "start": 1, "stop": 0}]}}""", "Strip")]
+    [InlineData("""{"decoder": {"type": "Sequence", "decoders": [{"type": "Replace", "pattern": {"String": "▁"}, "content": " "}, {"type": "Fuse"}, {"type": "Strip", "content": " ", "start": 0, "stop": 1}]}}""", "Strip")]
+    public void UnsupportedPipelinePartsAreRefused(string replacement, string named)
     {
-        CopyFromFixture("tokenizer.model");
-        File.WriteAllText(Path.Combine(_dir, "tokenizer_config.json"), """{"legacy": false}""");
-        var error = Assert.Throws<NotSupportedException>(() => LlavaTokenizer.Load(_dir));
-        Assert.Contains("legacy", error.Message);
+        using var folder = new TokenizerVariantFolder(TokenizerVariantFolder.AllFiles)
+            .EditFastTokenizer(fast =>
+            {
+                foreach (var (key, value) in JsonNode.Parse(replacement)!.AsObject())
+                    fast[key] = value?.DeepClone();
+            });
+        var error = Assert.Throws<NotSupportedException>(folder.Load);
+        Assert.Contains("tokenizer.json", error.Message);
+        Assert.Contains(named, error.Message);
+    }
 
-        File.WriteAllText(Path.Combine(_dir, "tokenizer.json"),
-            """{"normalizer": null, "pre_tokenizer": {"type": "Metaspace", "replacement": "▁", "prepend_scheme": "first", "split": false}}""");
-        Assert.Throws<NotSupportedException>(() => LlavaTokenizer.Load(_dir));
+    [Theory]
+    [InlineData("""{"type": "Metaspace", "replacement": "▁", "add_prefix_space": false, "prepend_scheme": "first"}""")]
+    [InlineData("""{"type": "Metaspace", "replacement": "▁", "add_prefix_space": false}""")]
+    public void ContradictoryMetaspaceSettingsAreRejected(string preTokenizer)
+    {
+        // The tokenizers library refuses both: an absent prepend_scheme means "always", which add_prefix_space=false contradicts.
+        using var folder = new TokenizerVariantFolder(TokenizerVariantFolder.AllFiles)
+            .EditFastTokenizer(fast => fast["pre_tokenizer"] = JsonNode.Parse(preTokenizer));
+        var error = Assert.Throws<InvalidDataException>(folder.Load);
+        Assert.Contains("add_prefix_space", error.Message);
+    }
+
+    [Fact]
+    public void OlderMetaspaceFieldsAreRead()
+    {
+        // tokenizers before prepend_scheme wrote only add_prefix_space (true: prepend_scheme "always").
+        using var folder = new TokenizerVariantFolder(TokenizerVariantFolder.AllFiles)
+            .EditFastTokenizer(fast =>
+            {
+                fast["normalizer"] = null;
+                fast["pre_tokenizer"] = JsonNode.Parse("""{"type": "Metaspace", "replacement": "▁", "add_prefix_space": true}""");
+            });
+        var tokenizer = folder.Load();
+        Assert.Equal(ParityCases.Single(c => c.Text == "a<image>b").IdsPrependAlways, tokenizer.Encode("a<image>b"));
+        Assert.Equal(ParityCases.Single(c => c.Text == " <image> ").IdsPrependAlways, tokenizer.Encode(" <image> "));
     }
 
     [Fact]

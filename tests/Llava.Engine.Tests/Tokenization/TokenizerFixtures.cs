@@ -41,9 +41,27 @@ internal static class TokenizerFixtures
         return
         [
             .. document.RootElement.GetProperty("cases").EnumerateArray()
-                .Select(c => new ParityCase(c.GetProperty("text").GetString()!, Ints(c.GetProperty("ids")))),
+                .Select(c => new ParityCase(
+                    c.GetProperty("text").GetString()!,
+                    Ints(c.GetProperty("ids")),
+                    Ints(c.GetProperty("ids_prepend_first")),
+                    Ints(c.GetProperty("ids_prepend_always")),
+                    Ints(c.GetProperty("ids_prepend_never")))),
         ];
     }
 }
 
-internal sealed record ParityCase(string Text, int[] Ids);
+/// <summary>
+/// One string's ids: <see cref="Ids"/> in legacy mode (the fixture's), the others with a Metaspace pre-tokenizer
+/// in place of the legacy normalizer, one per <c>prepend_scheme</c>.
+/// </summary>
+internal sealed record ParityCase(string Text, int[] Ids, int[] IdsPrependFirst, int[] IdsPrependAlways, int[] IdsPrependNever)
+{
+    public int[] IdsFor(string prependScheme) => prependScheme switch
+    {
+        "first" => IdsPrependFirst,
+        "always" => IdsPrependAlways,
+        "never" => IdsPrependNever,
+        _ => throw new ArgumentOutOfRangeException(nameof(prependScheme), prependScheme, null),
+    };
+}

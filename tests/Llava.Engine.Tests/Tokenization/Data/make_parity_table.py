@@ -1,10 +1,19 @@
 #!/usr/bin/python3
 """Writes parity_table.json: Hugging Face's input_ids for many strings, computed with the real SentencePiece.
 
-Hugging Face's LlamaTokenizer in legacy mode (what the fixture's tokenizer_config.json selects) first splits
-the text on added tokens, encodes every text segment on its own with SentencePiece, and prepends BOS. This
-script does exactly that with the `sentencepiece` package, and before writing anything checks itself against
-the golden prompts' input_ids (computed by transformers) and the known library disagreements.
+Hugging Face's Llama tokenizers first split the text on added tokens, encode every text segment on its own, and
+prepend BOS. They differ only in which segments get the word-boundary "▁" in front:
+  ids                 legacy (what the fixture's tokenizer_config.json selects): every segment, as SentencePiece's
+                      add_dummy_prefix does;
+  ids_prepend_first   non-legacy (legacy=false; tokenizer.json Metaspace prepend_scheme "first"): only a segment
+                      at the very start of the input, and only if it does not already start with a space or "▁";
+  ids_prepend_always  Metaspace prepend_scheme "always": every segment not starting with a space or "▁";
+  ids_prepend_never   add_prefix_space=false / prepend_scheme "never": no segment.
+The Metaspace columns use SentencePiece with add_dummy_prefix switched off (as transformers' non-legacy slow
+tokenizer does) and the "▁" put in front by hand. Before writing anything the script checks itself against the
+golden prompts' input_ids (computed by transformers), the known library disagreements, ids quoted in
+transformers' own Llama docs and tests, and, for "first", against a re-enactment of transformers' slow
+LlamaTokenizer(legacy=False) (prefix "▁" to the text, encode "<unk>" + segment and drop the "<unk>" pieces).
 
 Run from the repository root (Debian: `apt-get install python3-sentencepiece`, then `/usr/bin/python3`):
     /usr/bin/python3 tests/Llava.Engine.Tests/Tokenization/Data/make_parity_table.py
@@ -21,7 +30,13 @@ MODEL_DIR = os.path.join(ROOT, "models", "tiny-llava-visible")
 GOLDEN = os.path.join(ROOT, "tests", "fixtures", "reference", "golden", "tiny-llava-visible.json")
 OUTPUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "parity_table.json")
 
+with open(os.path.join(MODEL_DIR, "tokenizer.model"), "rb") as f:
+    MODEL_PROTO = f.read()
 processor = sentencepiece.SentencePieceProcessor(model_file=os.path.join(MODEL_DIR, "tokenizer.model"))
+# Appending a ModelProto with normalizer_spec { add_dummy_prefix: false } merges into the parsed model, exactly
+# like transformers' `model.normalizer_spec.MergeFrom(...)` (field 3 = normalizer_spec, its field 3 = the flag).
+no_prefix_processor = sentencepiece.SentencePieceProcessor()
+no_prefix_processor.LoadFromSerializedProto(MODEL_PROTO + bytes([0x1A, 0x02, 0x18, 0x00]))
 with open(os.path.join(MODEL_DIR, "tokenizer_config.json"), encoding="utf-8") as f:
     config = json.load(f)
 assert config.get("legacy") is True and config.get("add_bos_token", True) and not config.get("add_eos_token")
@@ -32,17 +47,71 @@ BOS = added_tokens[config["bos_token"]]
 SPLIT = re.compile("|".join(re.escape(t) for t in sorted(added_tokens, key=len, reverse=True)))
 
 
-def hf_input_ids(text):
-    ids = [BOS]
+def segments(text):
+    """(start offset, text segment or None, added token id or None) in input order."""
     position = 0
     for match in SPLIT.finditer(text):
         if match.start() > position:
-            ids += processor.encode(text[position:match.start()])
-        ids.append(added_tokens[match.group()])
+            yield position, text[position:match.start()], None
+        yield match.start(), None, added_tokens[match.group()]
         position = match.end()
     if position < len(text):
-        ids += processor.encode(text[position:])
+        yield position, text[position:], None
+
+
+def starts_with_space(segment):
+    return segment.startswith((" ", "\u2581"))
+
+
+def encode_segment(scheme, start, segment):
+    if scheme == "legacy":
+        return processor.encode(segment)
+    prepend = {"first": start == 0 and not starts_with_space(segment),
+               "always": not starts_with_space(segment),
+               "never": False}[scheme]
+    return no_prefix_processor.encode("\u2581" + segment if prepend else segment)
+
+
+def hf_input_ids(text, scheme="legacy"):
+    ids = [BOS]
+    for start, segment, added_id in segments(text):
+        ids += [added_id] if segment is None else encode_segment(scheme, start, segment)
     return ids
+
+
+# The slow tokenizer's all_special_tokens: its named special tokens (the fixture has no additional ones).
+SLOW_SPECIAL_IDS = {added_tokens[config[key]] for key in ("bos_token", "eos_token", "unk_token", "pad_token")}
+
+
+def slow_non_legacy_input_ids(text):
+    """transformers' LlamaTokenizer(legacy=False).tokenize followed by convert_tokens_to_ids, re-enacted."""
+    if not text:
+        return [BOS]
+    unk = config["unk_token"]
+    unk_length = len(no_prefix_processor.encode(unk))
+    ids = []
+    for _, segment, added_id in segments("\u2581" + text.replace("\u2581", " ")):
+        if segment is None:
+            ids.append(added_id)
+        elif starts_with_space(segment):
+            ids += no_prefix_processor.encode(unk + segment)[unk_length:]
+        else:
+            ids += no_prefix_processor.encode(segment)
+    if len(ids) > 1 and ids[0] == processor.piece_to_id("\u2581") and ids[1] in SLOW_SPECIAL_IDS:
+        ids = ids[1:]
+    return [BOS] + ids
+
+
+def agrees_with_slow_non_legacy(text):
+    """The slow tokenizer differs from Metaspace "first" only where the text starts with a space or "▁" (it
+    prefixes "▁" regardless) or with an added token outside its all_special_tokens (it keeps a lone "▁" before
+    it); elsewhere they must agree."""
+    if starts_with_space(text):
+        return True
+    opening = SPLIT.match(text)
+    if opening and added_tokens[opening.group()] not in SLOW_SPECIAL_IDS:
+        return True
+    return slow_non_legacy_input_ids(text) == hf_input_ids(text, "first")
 
 
 def self_check():
@@ -53,6 +122,12 @@ def self_check():
     assert hf_input_ids("x" * 50)[1:4] == [921, 14633, 14633]
     assert hf_input_ids(" " * 17 + "x")[1:] == [462, 29871, 921]
     assert hf_input_ids("a" + " " * 20 + "b")[1:] == [263, 462, 1678, 289]
+    # transformers' LlamaTokenizer docstring (legacy=True / legacy=False) and its Llama integration tests
+    # (LlamaTokenizerFast legacy=False, from_slow=True, add_special_tokens=False), same LLaMA vocabulary.
+    assert hf_input_ids("Hello <s>.") == [1, 15043, 29871, 1, 869]
+    assert hf_input_ids("Hello <s>.", "first") == [1, 15043, 29871, 1, 29889]
+    assert hf_input_ids(" <s> Hello<s> how", "first")[1:] == [29871, 1, 15043, 1, 920]
+    assert hf_input_ids("<s> Hello<s>how", "first")[1:] == [1, 15043, 1, 3525]
     return [case["prompt"] for case in golden["cases"]]
 
 
@@ -85,6 +160,9 @@ def hand_written():
         "<unk>", "x<unk>y", "<pad>", "<pad><pad>", "<s></s><image><pad><unk>",
         "<ima", "<image", "image>", "< image>", "<IMAGE>", "<im<image>", "<</s>>", "<<s>>", "</ s>", "<s",
         "<0x0A>", "<0xFF>", "<0x41><0x42>", "▁<image>▁",
+        "USER: <image>\nWhat is this? ASSISTANT:", "<image>\nWhat is this?", "Hello <s>.", " <s> Hello<s> how",
+        "<s> Hello<s>how", "a <image> b", "a<image> b", "a <image>b", "<image> <image>", "\u2581x<image>\u2581y",
+        " \u2581 <image> \u2581", "\n<image>", "<image>\n\nUSER:", "x </s> y", "</s>\n",
         " " * 100, "a" * 100, "ab" * 50, "abc" * 33, "\n" * 10, "\t" * 10, "- " * 20, "=" * 80,
         "The cat sat on the mat. " * 5, "word " * 30,
     ]
@@ -134,11 +212,18 @@ def main():
             seen.add(text)
             texts.append(text)
 
-    lines = [json.dumps({"text": text, "ids": hf_input_ids(text)}, ensure_ascii=False) for text in texts]
+    disagreeing = [text for text in texts if not agrees_with_slow_non_legacy(text)]
+    assert not disagreeing, disagreeing
+
+    lines = [json.dumps({"text": text, "ids": hf_input_ids(text),
+                         "ids_prepend_first": hf_input_ids(text, "first"),
+                         "ids_prepend_always": hf_input_ids(text, "always"),
+                         "ids_prepend_never": hf_input_ids(text, "never")}, ensure_ascii=False)
+             for text in texts]
     with open(OUTPUT, "w", encoding="utf-8") as f:
         f.write('{\n"generator": "make_parity_table.py with sentencepiece ' + sentencepiece.__version__
-                + ' (Hugging Face legacy LlamaTokenizer semantics: split on added tokens, encode each segment, '
-                + 'prepend BOS)",\n"cases": [\n')
+                + ' (Hugging Face Llama semantics: split on added tokens, encode each segment, prepend BOS; '
+                + 'ids: legacy, ids_prepend_*: Metaspace prepend_scheme)",\n"cases": [\n')
         f.write(",\n".join(lines))
         f.write("\n]\n}\n")
     print(f"{len(texts)} cases written to {OUTPUT}")

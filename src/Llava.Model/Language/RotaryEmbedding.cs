@@ -1,0 +1,55 @@
+using Llava.Model.Config;
+using static TorchSharp.torch;
+
+namespace Llava.Model.Language;
+
+/// <summary>
+/// Llama's rotary position embedding with Hugging Face's rotate-half convention. The cos/sin tables for every
+/// position up to <c>max_position_embeddings</c> are computed once in float32 (as Hugging Face does) and
+/// gathered by position id, so a step costs one index_select.
+/// </summary>
+public sealed class RotaryEmbedding : nn.Module
+{
+    private readonly Tensor _cos;
+    private readonly Tensor _sin;
+
+    public RotaryEmbedding(LlamaTextConfig config, Device device) : base(nameof(RotaryEmbedding))
+    {
+        MaxPositions = config.MaxPositionEmbeddings;
+        var headDim = config.AttentionHeadDim;
+        using (var scope = NewDisposeScope())
+        {
+            var exponents = arange(0, headDim, 2, ScalarType.Int64).to(ScalarType.Float32) / headDim;
+            var inverseFrequencies = tensor((float)config.RopeTheta).pow(exponents).reciprocal();
+            if (config.RopeScaling is { Kind: "linear", Factor: var factor })
+                inverseFrequencies = inverseFrequencies / factor;
+            var positions = arange(0, MaxPositions, 1, ScalarType.Float32);
+            var frequencies = outer(positions, inverseFrequencies);
+            var angles = cat([frequencies, frequencies], -1);
+            _cos = angles.cos().to(device).DetachFromDisposeScope();
+            _sin = angles.sin().to(device).DetachFromDisposeScope();
+        }
+        // Derived from the config, never from the checkpoint, so they stay out of the state dict.
+        register_buffer("cos_cached", _cos, persistent: false);
+        register_buffer("sin_cached", _sin, persistent: false);
+    }
+
+    public int MaxPositions { get; }
+
+    /// <summary>cos and sin rows for int64 <paramref name="positionIds"/> <c>[n]</c>, each <c>[n, headDim]</c> in <paramref name="dtype"/>.</summary>
+    public (Tensor Cos, Tensor Sin) ForPositions(Tensor positionIds, ScalarType dtype)
+    {
+        using var cos = _cos.index_select(0, positionIds);
+        using var sin = _sin.index_select(0, positionIds);
+        return (cos.to(dtype), sin.to(dtype));
+    }
+
+    /// <summary><c>x·cos + rotate_half(x)·sin</c>; cos and sin must broadcast against <paramref name="x"/>.</summary>
+    public static Tensor Apply(Tensor x, Tensor cos, Tensor sin)
+    {
+        using var scope = NewDisposeScope();
+        var half = x.shape[^1] / 2;
+        var rotated = cat([-x.narrow(-1, half, half), x.narrow(-1, 0, half)], -1);
+        return (x * cos + rotated * sin).MoveToOuterDisposeScope();
+    }
+}

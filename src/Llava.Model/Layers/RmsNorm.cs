@@ -1,0 +1,30 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Llava.Model.Layers;
+
+/// <summary>
+/// Llama's RMSNorm. Like Hugging Face it normalises in float32 whatever the compute dtype, casts back, and only
+/// then multiplies by the weight — half-precision variance sums would drift from the reference.
+/// </summary>
+public sealed class RmsNorm : nn.Module<Tensor, Tensor>
+{
+    public readonly Parameter weight;
+    private readonly double _eps;
+
+    public RmsNorm(long size, double eps, Device device, ScalarType dtype) : base(nameof(RmsNorm))
+    {
+        weight = Parameters.Uninitialized([size], device, dtype);
+        _eps = eps;
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var x = input.to(ScalarType.Float32);
+        var variance = x.pow(2).mean([-1], keepdim: true);
+        var normalised = (x * (variance + _eps).rsqrt()).to(input.dtype);
+        return (weight * normalised).MoveToOuterDisposeScope();
+    }
+}

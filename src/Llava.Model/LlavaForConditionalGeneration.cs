@@ -1,0 +1,199 @@
+using Llava.Model.Config;
+using Llava.Model.Language;
+using Llava.Model.Vision;
+using static TorchSharp.torch;
+
+namespace Llava.Model;
+
+/// <summary>
+/// LLaVA-1.5: CLIP vision tower → projector → Llama decoder, with Hugging Face state-dict names. Build it with
+/// <see cref="FromPretrained"/>; the constructor alone leaves every parameter uninitialised.
+/// </summary>
+public sealed class LlavaForConditionalGeneration : nn.Module
+{
+    public readonly ClipVisionModel vision_tower;
+    public readonly LlavaMultiModalProjector multi_modal_projector;
+    public readonly LlamaForCausalLM language_model;
+
+    /// <summary>Creates the modules with uninitialised, frozen parameters on <paramref name="device"/>.</summary>
+    public LlavaForConditionalGeneration(LlavaConfig config, Device device, ScalarType dtype, bool tieWordEmbeddings = false)
+        : base(nameof(LlavaForConditionalGeneration))
+    {
+        Config = config;
+        Device = device;
+        DType = dtype;
+        vision_tower = new ClipVisionModel(config.Vision, device, dtype);
+        multi_modal_projector = new LlavaMultiModalProjector(config, device, dtype);
+        language_model = new LlamaForCausalLM(config.Text, tieWordEmbeddings, device, dtype);
+        RegisterComponents();
+    }
+
+    public LlavaConfig Config { get; }
+
+    public Device Device { get; }
+
+    /// <summary>The compute dtype of parameters, activations and the KV cache.</summary>
+    public ScalarType DType { get; }
+
+    /// <summary>Loads, validates and returns a ready model in eval mode. See <see cref="LlavaModelLoader"/>.</summary>
+    /// <exception cref="ModelLoadException">A file is missing or malformed, or the weights do not fit the config.</exception>
+    /// <exception cref="ArgumentException">The options name an invalid or unavailable device or dtype.</exception>
+    public static LlavaForConditionalGeneration FromPretrained(string modelDir, ModelOptions? options = null) =>
+        LlavaModelLoader.Load(modelDir, options ?? new ModelOptions());
+
+    /// <summary>A KV cache for this model with <paramref name="slots"/> sequences of up to <paramref name="capacity"/> tokens.</summary>
+    public KvCache CreateKvCache(int slots, int capacity)
+    {
+        var text = Config.Text;
+        if (capacity > text.MaxPositionEmbeddings)
+            throw new ArgumentOutOfRangeException(nameof(capacity), capacity,
+                $"capacity exceeds max_position_embeddings {text.MaxPositionEmbeddings}");
+        return new KvCache(text.NumHiddenLayers, slots, capacity, text.KeyValueHeads, text.AttentionHeadDim, DType, Device);
+    }
+
+    /// <summary>
+    /// Projected image features <c>[images, ImageSeqLen, textHidden]</c> in the compute dtype, from normalised
+    /// pixels <c>[images, channels, imageSize, imageSize]</c> (float32, any device).
+    /// </summary>
+    public Tensor GetImageFeatures(Tensor pixelValues)
+    {
+        var vision = Config.Vision;
+        if (pixelValues.ndim != 4 || pixelValues.shape[1] != vision.NumChannels
+            || pixelValues.shape[2] != vision.ImageSize || pixelValues.shape[3] != vision.ImageSize)
+            throw new ArgumentException(
+                $"pixel values must be [images, {vision.NumChannels}, {vision.ImageSize}, {vision.ImageSize}], " +
+                $"got [{string.Join(", ", pixelValues.shape)}]", nameof(pixelValues));
+        using var scope = NewDisposeScope();
+        var pixels = pixelValues.to(DType, Device);
+        var selected = vision_tower.HiddenState(pixels, Config.VisionFeatureLayerIndex);
+        if (!Config.KeepsClassToken)
+            selected = selected.narrow(1, 1, selected.shape[1] - 1);
+        return multi_modal_projector.forward(selected).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Token embeddings <c>[..ids.shape, hidden]</c> for int64 ids on any device.</summary>
+    public Tensor EmbedTokens(Tensor inputIds)
+    {
+        using var ids = inputIds.to(ScalarType.Int64, Device);
+        return language_model.model.embed_tokens.forward(ids);
+    }
+
+    /// <summary>
+    /// The decoder input for a prompt: embeddings of <paramref name="inputIds"/> (int64 <c>[tokens]</c>) whose
+    /// image-token rows are replaced, in order, by the rows of <paramref name="imageFeatures"/>
+    /// (<c>[images, ImageSeqLen, hidden]</c>, or null for a text-only prompt). Each image occupies
+    /// <see cref="LlavaConfig.ImageSeqLen"/> consecutive image tokens.
+    /// </summary>
+    /// <exception cref="ArgumentException">The number of image tokens does not match the features.</exception>
+    public Tensor EmbedPrompt(Tensor inputIds, Tensor? imageFeatures)
+    {
+        if (inputIds.ndim != 1)
+            throw new ArgumentException($"input ids must be one sequence [tokens], got {inputIds.ndim} dims", nameof(inputIds));
+        var hidden = Config.Text.HiddenSize;
+        if (imageFeatures is not null && (imageFeatures.ndim != 3 || imageFeatures.shape[2] != hidden))
+            throw new ArgumentException(
+                $"image features must be [images, {Config.ImageSeqLen}, {hidden}], got [{string.Join(", ", imageFeatures.shape)}]",
+                nameof(imageFeatures));
+        using var scope = NewDisposeScope();
+        var ids = inputIds.to(ScalarType.Int64, Device);
+        var isImage = ids.eq(Config.ImageTokenIdResolved);
+        var imageTokens = isImage.sum().item<long>();
+        var images = imageFeatures?.shape[0] ?? 0;
+        var featureRows = imageFeatures is null ? 0 : imageFeatures.shape[0] * imageFeatures.shape[1];
+        if (imageTokens != featureRows)
+            throw new ArgumentException(
+                $"the prompt has {imageTokens} image tokens (id {Config.ImageTokenIdResolved}) but {images} image(s) " +
+                $"provide {featureRows} feature rows ({Config.ImageSeqLen} per image)", nameof(inputIds));
+        // The image token id may lie outside the embedding table; those rows are overwritten anyway.
+        var embeds = language_model.model.embed_tokens.forward(ids.masked_fill(isImage, 0));
+        if (imageFeatures is not null && imageTokens > 0)
+        {
+            var rows = isImage.nonzero().squeeze(1);
+            var features = imageFeatures.reshape(-1, hidden).to(DType, Device);
+            embeds = embeds.index_copy(0, rows, features);
+        }
+        return embeds.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Causal forward without a cache, for training and as a reference: <c>[batch, tokens, hidden]</c> →
+    /// float32 logits <c>[batch, tokens, vocab]</c>. Gradients flow when parameters require them.
+    /// </summary>
+    public Tensor Forward(Tensor inputsEmbeds)
+    {
+        if (inputsEmbeds.ndim != 3 || inputsEmbeds.shape[2] != Config.Text.HiddenSize)
+            throw new ArgumentException(
+                $"inputs embeds must be [batch, tokens, {Config.Text.HiddenSize}], got [{string.Join(", ", inputsEmbeds.shape)}]",
+                nameof(inputsEmbeds));
+        using var scope = NewDisposeScope();
+        var hidden = language_model.model.Forward(inputsEmbeds.to(DType, Device));
+        return language_model.Logits(hidden).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// One packed decoder step through <paramref name="cache"/> (inference only; runs without autograd).
+    /// <paramref name="inputsEmbeds"/> is <c>[totalTokens, hidden]</c> with the chunks' tokens concatenated in
+    /// batch order. Each chunk's keys and values are written into its slot at
+    /// <c>[StartPosition, StartPosition + Length)</c>, after which the slot's length is
+    /// <c>StartPosition + Length</c>.
+    /// </summary>
+    /// <returns>
+    /// Float32 logits of each chunk's last token, <c>[chunks, vocab]</c>; with <paramref name="allPositions"/>, of
+    /// every token, <c>[totalTokens, vocab]</c>.
+    /// </returns>
+    /// <exception cref="ArgumentException">The batch does not fit the embeddings or the cache.</exception>
+    public Tensor ForwardCached(Tensor inputsEmbeds, ForwardBatch batch, KvCache cache, bool allPositions = false)
+    {
+        ValidateBatch(inputsEmbeds, batch, cache);
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        Tensor? lastRows = null;
+        if (!allPositions)
+        {
+            var rows = new long[batch.Chunks.Count];
+            long end = 0;
+            for (var c = 0; c < rows.Length; c++)
+            {
+                end += batch.Chunks[c].Length;
+                rows[c] = end - 1;
+            }
+            lastRows = tensor(rows, device: Device);
+        }
+        var hidden = language_model.model.ForwardCached(inputsEmbeds.to(DType, Device), batch, cache, lastRows);
+        var logits = language_model.Logits(hidden);
+        foreach (var chunk in batch.Chunks)
+            cache.SetLength(chunk.Slot, chunk.StartPosition + chunk.Length);
+        return logits.MoveToOuterDisposeScope();
+    }
+
+    private void ValidateBatch(Tensor inputsEmbeds, ForwardBatch batch, KvCache cache)
+    {
+        var text = Config.Text;
+        if (batch.Chunks.Count == 0)
+            throw new ArgumentException("the batch has no chunks", nameof(batch));
+        if (cache.NumLayers != text.NumHiddenLayers)
+            throw new ArgumentException($"the cache has {cache.NumLayers} layers, the model {text.NumHiddenLayers}", nameof(cache));
+        if (inputsEmbeds.ndim != 2 || inputsEmbeds.shape[0] != batch.TotalTokens || inputsEmbeds.shape[1] != text.HiddenSize)
+            throw new ArgumentException(
+                $"inputs embeds must be [{batch.TotalTokens}, {text.HiddenSize}] for this batch, got [{string.Join(", ", inputsEmbeds.shape)}]",
+                nameof(inputsEmbeds));
+        var slots = new HashSet<int>();
+        foreach (var chunk in batch.Chunks)
+        {
+            if (!cache.IsAllocated(chunk.Slot))
+                throw new ArgumentException($"chunk {chunk}: slot {chunk.Slot} is not allocated", nameof(batch));
+            if (!slots.Add(chunk.Slot))
+                throw new ArgumentException($"chunk {chunk}: slot {chunk.Slot} appears twice in one batch", nameof(batch));
+            if (chunk.Length < 1)
+                throw new ArgumentException($"chunk {chunk}: length must be at least 1", nameof(batch));
+            if (chunk.StartPosition < 0 || chunk.StartPosition > cache.Length(chunk.Slot))
+                throw new ArgumentException(
+                    $"chunk {chunk}: start position must be within the slot's {cache.Length(chunk.Slot)} cached tokens", nameof(batch));
+            if (chunk.StartPosition + chunk.Length > cache.Capacity)
+                throw new ArgumentException($"chunk {chunk}: exceeds the slot capacity of {cache.Capacity} tokens", nameof(batch));
+            if (chunk.StartPosition + chunk.Length > text.MaxPositionEmbeddings)
+                throw new ArgumentException(
+                    $"chunk {chunk}: exceeds max_position_embeddings {text.MaxPositionEmbeddings}", nameof(batch));
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using Llava.Model.Config;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Llava.Model.Vision;
+
+/// <summary>The stack of CLIP encoder layers.</summary>
+public sealed class ClipEncoder : nn.Module
+{
+    public readonly ModuleList<ClipEncoderLayer> layers;
+
+    public ClipEncoder(ClipVisionConfig config, Device device, ScalarType dtype) : base(nameof(ClipEncoder))
+    {
+        layers = new ModuleList<ClipEncoderLayer>();
+        for (var i = 0; i < config.NumHiddenLayers; i++)
+            layers.Add(new ClipEncoderLayer(config, device, dtype));
+        RegisterComponents();
+    }
+
+    /// <summary>Runs the first <paramref name="count"/> layers; later layers never influence the selected features.</summary>
+    public Tensor ForwardFirst(Tensor hidden, int count)
+    {
+        using var scope = NewDisposeScope();
+        var current = hidden;
+        for (var i = 0; i < count; i++)
+            current = layers[i].forward(current);
+        return current.alias().MoveToOuterDisposeScope();
+    }
+}
