@@ -14,7 +14,7 @@ public class CapacityTests(GuardedServer server)
     /// <summary>Long enough (ignore_eos, most of the 2048-token context) to still be running when the test acts.</summary>
     private static JsonObject LongStream()
     {
-        var body = TestData.Chat(new JsonArray(TestData.UserMessage("Count the shapes.", "landscape_640x480.png")), 1900, stream: true);
+        var body = TestData.Chat(new JsonArray(TestData.UserMessage("Count the shapes.", "gradient_84x84.png")), 1900, stream: true);
         body["ignore_eos"] = true;
         return body;
     }

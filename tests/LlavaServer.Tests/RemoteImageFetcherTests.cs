@@ -55,10 +55,10 @@ public sealed class RemoteImageFetcherTests : IAsyncLifetime
         new ServerOptions { AllowedMediaDomains = [.. hosts], MaxImageBytes = 4096, MediaFetchTimeoutSeconds = 1 },
         address => address.Equals(IPAddress.Loopback));
 
-    private Task<byte[]> FetchAsync(string path, params string[] hosts)
+    private async Task<byte[]> FetchAsync(string path, params string[] hosts)
     {
         using var fetcher = Fetcher(hosts.Length == 0 ? ["127.0.0.1", "[::1]"] : hosts);
-        return fetcher.FetchAsync(new Uri(_base, path), "url", CancellationToken.None);
+        return await fetcher.FetchAsync(new Uri(_base, path), "url", CancellationToken.None);
     }
 
     [Fact]

@@ -88,7 +88,7 @@ public sealed class RemoteImageFetcher : IDisposable
 
     private static bool HostMatches(string host, string allowed) =>
         allowed == "*"
-        || string.Equals(host, allowed, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(host.Trim('[', ']'), allowed.Trim('[', ']'), StringComparison.OrdinalIgnoreCase)
         || (allowed.StartsWith("*.", StringComparison.Ordinal) && host.EndsWith(allowed[1..], StringComparison.OrdinalIgnoreCase));
 
     private static bool IsRedirect(HttpStatusCode status) =>
