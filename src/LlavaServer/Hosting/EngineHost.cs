@@ -87,9 +87,12 @@ public sealed class EngineHost(ServerOptions options, EngineLoader loader, ILogg
         }
     }
 
+    /// <remarks>
+    /// Called twice (the host and the container both own this instance); the engine is disposed once.
+    /// </remarks>
     public override void Dispose()
     {
         base.Dispose();
-        _engine?.Dispose();
+        Interlocked.Exchange(ref _engine, null)?.Dispose();
     }
 }
