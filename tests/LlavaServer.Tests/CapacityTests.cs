@@ -9,7 +9,7 @@ namespace LlavaServer.Tests;
 /// slot, and a full queue answers 429 with Retry-After.
 /// </summary>
 [Collection(nameof(GuardedServer))]
-public class CapacityTests(GuardedServer server)
+public sealed class CapacityTests(GuardedServer server) : IDisposable
 {
     /// <summary>Long enough (ignore_eos, most of the 2048-token context) to still be running when the test acts.</summary>
     private static JsonObject LongStream()
@@ -19,14 +19,18 @@ public class CapacityTests(GuardedServer server)
         return body;
     }
 
+    private readonly HttpClient _client = server.CreateClient(abandonAtOnce: true);
+
     private async Task<(HttpResponseMessage Response, Stream Body)> StartStreamAsync()
     {
-        var response = await Sse.PostStreamAsync(server.Http, "/v1/chat/completions", TestData.Json(LongStream()));
+        var response = await Sse.PostStreamAsync(_client, "/v1/chat/completions", TestData.Json(LongStream()));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadAsStreamAsync();
         Assert.Contains("\"role\":\"assistant\"", await Sse.ReadOneEventAsync(body));
         return (response, body);
     }
+
+    public void Dispose() => _client.Dispose();
 
     [Fact]
     public async Task ClientDisconnectMidStreamFreesTheSequence()
@@ -47,7 +51,7 @@ public class CapacityTests(GuardedServer server)
     public async Task FullQueueAnswers429WithRetryAfter()
     {
         var (running, _) = await StartStreamAsync();
-        var waiting = Sse.PostStreamAsync(server.Http, "/v1/chat/completions", TestData.Json(LongStream()));
+        var waiting = Sse.PostStreamAsync(_client, "/v1/chat/completions", TestData.Json(LongStream()));
         Assert.True(await Eventually.TrueAsync(() => server.Engine.WaitingCount == 1), "the second request never queued");
 
         using var refused = await server.Http.PostAsync("/v1/chat/completions",

@@ -39,9 +39,15 @@ public abstract class ServerFixture : IAsyncLifetime
         await WaitUntilReadyAsync();
     }
 
-    public HttpClient CreateClient()
+    /// <param name="abandonAtOnce">
+    /// Close the connection as soon as a response is disposed unread; by default HttpClient first drains it
+    /// for up to two seconds to reuse the connection, so the server would see the disconnect late.
+    /// </param>
+    public HttpClient CreateClient(bool abandonAtOnce = false)
     {
-        var client = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromMinutes(2) };
+        var handler = new SocketsHttpHandler();
+        if (abandonAtOnce) handler.MaxResponseDrainSize = 0;
+        var client = new HttpClient(handler) { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromMinutes(2) };
         if (ApiKey is { } key) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;
     }
