@@ -8,7 +8,7 @@ using LlavaServer.Api.Chat;
 using LlavaServer.Hosting;
 using LlavaServer.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.Metrics;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
 
