@@ -1,4 +1,30 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
-app.Run();
+using LlavaServer.Cli;
+using LlavaServer.Hosting;
+
+try
+{
+    if (args is ["generate", .. var generateArgs])
+    {
+        if (CommandLine.WantsHelp(generateArgs))
+        {
+            Console.WriteLine(GenerateCommand.Usage);
+            return 0;
+        }
+        return await GenerateCommand.RunAsync(new ArgumentReader(generateArgs), Console.Out);
+    }
+    if (CommandLine.WantsHelp(args))
+    {
+        Console.Write(CommandLine.Help());
+        return 0;
+    }
+
+    await using var app = ServerApp.Build(args);
+    await app.RunAsync();
+    return Environment.ExitCode;
+}
+catch (CliException e)
+{
+    Console.Error.WriteLine("error: " + e.Message);
+    Console.Error.WriteLine("(--help lists the options)");
+    return 2;
+}

@@ -1,0 +1,100 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace LlavaServer.Api.Contracts;
+
+/// <summary>
+/// The body of <c>POST /v1/chat/completions</c>, as OpenAI defines it plus vLLM's common extensions
+/// (<c>top_k</c>, <c>min_p</c>, <c>repetition_penalty</c>, <c>ignore_eos</c>, <c>stop_token_ids</c>).
+/// Fields nobody lists here are ignored; the ones typed <see cref="JsonElement"/> are only read to refuse
+/// features this server does not have.
+/// </summary>
+public sealed class ChatCompletionRequest
+{
+    public string? Model { get; set; }
+    public List<ChatMessageDto>? Messages { get; set; }
+
+    /// <summary>Deprecated by OpenAI in favour of <see cref="MaxCompletionTokens"/>, which wins when both are set.</summary>
+    public int? MaxTokens { get; set; }
+
+    public int? MaxCompletionTokens { get; set; }
+    public double? Temperature { get; set; }
+    public double? TopP { get; set; }
+    public int? N { get; set; }
+    public StopSequences? Stop { get; set; }
+    public long? Seed { get; set; }
+    public double? PresencePenalty { get; set; }
+    public double? FrequencyPenalty { get; set; }
+    public bool? Logprobs { get; set; }
+    public int? TopLogprobs { get; set; }
+    public bool? Stream { get; set; }
+    public StreamOptions? StreamOptions { get; set; }
+    public string? User { get; set; }
+
+    public int? TopK { get; set; }
+    public double? MinP { get; set; }
+    public double? RepetitionPenalty { get; set; }
+    public bool? IgnoreEos { get; set; }
+    public List<int>? StopTokenIds { get; set; }
+
+    public JsonElement? Tools { get; set; }
+    public JsonElement? ToolChoice { get; set; }
+    public JsonElement? Functions { get; set; }
+    public JsonElement? FunctionCall { get; set; }
+    public JsonElement? LogitBias { get; set; }
+    public JsonElement? Audio { get; set; }
+    public List<string>? Modalities { get; set; }
+    public ResponseFormat? ResponseFormat { get; set; }
+}
+
+public sealed class ChatMessageDto
+{
+    /// <summary>system, developer (treated as system), user or assistant.</summary>
+    public string? Role { get; set; }
+
+    public MessageContent? Content { get; set; }
+    public string? Name { get; set; }
+}
+
+/// <summary>A message's content: either a plain string or a list of parts.</summary>
+[JsonConverter(typeof(MessageContentConverter))]
+public sealed class MessageContent
+{
+    public string? Text { get; init; }
+    public List<ContentPartDto>? Parts { get; init; }
+}
+
+public sealed class ContentPartDto
+{
+    /// <summary>text or image_url.</summary>
+    public string? Type { get; set; }
+
+    public string? Text { get; set; }
+    public ImageUrlDto? ImageUrl { get; set; }
+}
+
+public sealed class ImageUrlDto
+{
+    /// <summary>A <c>data:image/…;base64,…</c> URL, or http(s) where the server allows it.</summary>
+    public string? Url { get; set; }
+
+    /// <summary>Accepted and ignored: LLaVA-1.5 always sees one fixed-size view of the image.</summary>
+    public string? Detail { get; set; }
+}
+
+/// <summary><c>stop</c>: one string or an array of strings.</summary>
+[JsonConverter(typeof(StopSequencesConverter))]
+public sealed class StopSequences
+{
+    public required List<string> Values { get; init; }
+}
+
+public sealed class StreamOptions
+{
+    public bool? IncludeUsage { get; set; }
+}
+
+public sealed class ResponseFormat
+{
+    public string? Type { get; set; }
+}

@@ -1,0 +1,78 @@
+using Llava.Engine.Prompting;
+using LlavaServer.Api.Chat;
+using LlavaServer.Api.Contracts;
+using LlavaServer.Api.Errors;
+using LlavaServer.Api.Images;
+using LlavaServer.Hosting;
+
+namespace LlavaServer.Api;
+
+/// <summary>vLLM's <c>POST /tokenize</c> and <c>POST /detokenize</c>.</summary>
+internal static class TokenizerEndpoints
+{
+    public static void MapTokenizer(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/tokenize", TokenizeAsync)
+            .WithName("Tokenize").WithTags("Tokenizer")
+            .WithSummary("Token ids of a raw prompt, or of chat messages rendered with the chat template (image positions expanded).")
+            .Accepts<TokenizeRequest>("application/json")
+            .Produces<TokenizeResponse>()
+            .ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound,
+                StatusCodes.Status503ServiceUnavailable);
+
+        routes.MapPost("/detokenize", DetokenizeAsync)
+            .WithName("Detokenize").WithTags("Tokenizer")
+            .WithSummary("The text of a list of token ids (special tokens kept).")
+            .Accepts<DetokenizeRequest>("application/json")
+            .Produces<DetokenizeResponse>()
+            .ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound,
+                StatusCodes.Status503ServiceUnavailable);
+    }
+
+    private static async Task<IResult> TokenizeAsync(HttpContext context, EngineHost host, ServerOptions options, ImageUrlResolver images)
+    {
+        var engine = ModelsEndpoints.RequireEngine(host);
+        var request = await RequestBodyReader.ReadAsync(context, ApiJson.Context.TokenizeRequest);
+        ModelsEndpoints.CheckModel(request.Model, engine);
+
+        List<int> tokens;
+        if (request.Prompt is not null && request.Messages is not null)
+            throw ApiException.BadRequest("Give either 'prompt' or 'messages', not both.", "messages");
+        if (request.Prompt is { } prompt)
+        {
+            tokens = engine.Tokenizer.Encode(prompt, request.AddSpecialTokens ?? true).ToList();
+        }
+        else if (request.Messages is not null)
+        {
+            var messages = await MessageMapper.MapAsync(request.Messages, images, options.MaxImagesPerRequest, context.RequestAborted);
+            try
+            {
+                tokens = engine.Prompts.Build(messages, request.AddGenerationPrompt ?? true).TokenIds.ToList();
+            }
+            catch (PromptException e)
+            {
+                throw ApiException.BadRequest(e.Message, e.Param ?? "messages");
+            }
+        }
+        else
+        {
+            throw ApiException.BadRequest("Give 'prompt' (text) or 'messages' (a chat).", "prompt");
+        }
+
+        var strings = request.ReturnTokenStrs == true ? tokens.Select(engine.Tokenizer.TokenText).ToList() : null;
+        return TypedResults.Json(new TokenizeResponse(tokens.Count, engine.Model.MaxModelLength, tokens, strings),
+            ApiJson.Context.TokenizeResponse);
+    }
+
+    private static async Task<IResult> DetokenizeAsync(HttpContext context, EngineHost host)
+    {
+        var engine = ModelsEndpoints.RequireEngine(host);
+        var request = await RequestBodyReader.ReadAsync(context, ApiJson.Context.DetokenizeRequest);
+        ModelsEndpoints.CheckModel(request.Model, engine);
+        var tokens = request.Tokens ?? throw ApiException.BadRequest("'tokens' must be an array of token ids.", "tokens");
+        if (tokens.FindIndex(id => id < 0 || id >= engine.Tokenizer.VocabularySize) is var bad and >= 0)
+            throw ApiException.BadRequest($"Token id {tokens[bad]} is outside the vocabulary.", $"tokens[{bad}]");
+        var text = engine.Tokenizer.Decode(tokens, skipSpecialTokens: false);
+        return TypedResults.Json(new DetokenizeResponse(text), ApiJson.Context.DetokenizeResponse);
+    }
+}

@@ -1,0 +1,42 @@
+using System.Security.Cryptography;
+using System.Text;
+using LlavaServer.Api.Errors;
+
+namespace LlavaServer.Hosting;
+
+/// <summary>
+/// When API keys are configured, every request but the probes, the metrics scrape and the API
+/// documentation needs <c>Authorization: Bearer KEY</c> with one of them.
+/// </summary>
+public sealed class ApiKeyMiddleware(RequestDelegate next, ServerOptions options)
+{
+    private static readonly string[] OpenPrefixes = ["/health", "/ready", "/metrics", "/openapi", "/swagger"];
+
+    // Hashing first makes every comparison the same length, so timing says nothing about the keys.
+    private readonly byte[][] _keyHashes = options.ApiKeys.Select(Hash).ToArray();
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        if (_keyHashes.Length == 0 || IsOpen(context.Request.Path) || IsAuthorized(context.Request.Headers.Authorization.ToString()))
+            return next(context);
+
+        throw new ApiException(StatusCodes.Status401Unauthorized,
+            "Incorrect or missing API key. Send it as 'Authorization: Bearer <key>'.",
+            ErrorTypes.Authentication, code: "invalid_api_key");
+    }
+
+    private static bool IsOpen(PathString path) =>
+        OpenPrefixes.Any(prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase));
+
+    private bool IsAuthorized(string header)
+    {
+        const string scheme = "Bearer ";
+        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)) return false;
+        var presented = Hash(header[scheme.Length..].Trim());
+        var match = false;
+        foreach (var key in _keyHashes) match |= CryptographicOperations.FixedTimeEquals(presented, key);
+        return match;
+    }
+
+    private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+}

@@ -1,0 +1,98 @@
+using Llava.Engine.Generation;
+using Llava.Engine.Prompting;
+using Llava.Engine.Sampling;
+using LlavaServer.Cli;
+
+namespace LlavaServer.Hosting;
+
+/// <summary>How the engine is created; <see cref="LlavaEngine.Load"/> unless a test substitutes its own.</summary>
+public delegate LlavaEngine EngineLoader(EngineOptions options, ILogger logger);
+
+public enum EngineState
+{
+    Loading,
+    Ready,
+    Failed,
+    Draining,
+}
+
+/// <summary>
+/// Loads the model in the background so <c>/health</c> answers at once, warms it up with one tiny
+/// generation, and only then reports ready. Owns the engine: it is disposed with the service provider,
+/// after Kestrel has drained the requests that use it.
+/// </summary>
+public sealed class EngineHost(ServerOptions options, EngineLoader loader, ILogger<EngineHost> logger,
+    IHostApplicationLifetime lifetime) : BackgroundService
+{
+    private volatile LlavaEngine? _engine;
+    private volatile EngineState _state = EngineState.Loading;
+
+    public EngineState State => _state;
+
+    /// <summary>When the model finished loading (the <c>created</c> time of its model card).</summary>
+    public DateTimeOffset LoadedAt { get; private set; }
+
+    /// <summary>The engine once it is loaded and warm; null before that and after a failed load.</summary>
+    public LlavaEngine? Engine => _state is EngineState.Ready or EngineState.Draining ? _engine : null;
+
+    public EngineOptions EngineOptions { get; } = new()
+    {
+        ModelPath = options.Model ?? DefaultModel.Path,
+        ServedModelName = options.ServedModelName,
+        Device = options.Device,
+        DType = options.DType,
+        MaxModelLength = options.MaxModelLen,
+        MaxRunningSequences = options.MaxNumSeqs,
+        MaxWaitingRequests = options.MaxWaitingRequests,
+    };
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        lifetime.ApplicationStopping.Register(() =>
+        {
+            if (_state == EngineState.Ready) _state = EngineState.Draining;
+        });
+        try
+        {
+            var started = DateTime.UtcNow;
+            logger.LogInformation("loading model from {ModelPath} on {Device} ({DType})",
+                EngineOptions.ModelPath, EngineOptions.Device, EngineOptions.DType);
+            _engine = await Task.Run(() => loader(EngineOptions, logger), stoppingToken);
+            await WarmUpAsync(_engine, stoppingToken);
+            if (stoppingToken.IsCancellationRequested) return;
+            LoadedAt = DateTimeOffset.UtcNow;
+            _state = EngineState.Ready;
+            logger.LogInformation("model {Model} ready (context {MaxModelLength} tokens) after {Seconds:F1} s",
+                _engine.Model.Name, _engine.Model.MaxModelLength, (DateTime.UtcNow - started).TotalSeconds);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            _state = EngineState.Failed;
+            logger.LogCritical(e, "could not load the model from {ModelPath}", EngineOptions.ModelPath);
+            Environment.ExitCode = 1;
+            lifetime.StopApplication();
+        }
+    }
+
+    /// <summary>The first forward pass allocates and JIT-compiles; do it before traffic arrives.</summary>
+    private static async Task WarmUpAsync(LlavaEngine engine, CancellationToken cancellationToken)
+    {
+        var prompt = engine.Prompts.Build([new ChatMessage("user", "Hello")]);
+        var parameters = new SamplingParams { Temperature = 0, MaxTokens = 1 };
+        await foreach (var _ in engine.GenerateAsync(prompt, parameters, cancellationToken))
+        {
+        }
+    }
+
+    /// <remarks>
+    /// Called twice (the host and the container both own this instance); the engine is disposed once.
+    /// </remarks>
+    public override void Dispose()
+    {
+        base.Dispose();
+        Interlocked.Exchange(ref _engine, null)?.Dispose();
+    }
+}

@@ -1,0 +1,66 @@
+using LlavaServer.Cli;
+using LlavaServer.Hosting;
+using Microsoft.Extensions.Configuration;
+
+namespace LlavaServer.Tests;
+
+/// <summary>vLLM-style flags land on the same configuration keys as appsettings.json and the environment.</summary>
+public class CommandLineTests
+{
+    private static ServerOptions Parse(params string[] args) =>
+        OptionsLoader.Load(new ConfigurationBuilder().AddInMemoryCollection(CommandLine.ToSettings(args)).Build());
+
+    [Fact]
+    public void VllmFlagsMapOntoOptions()
+    {
+        var options = Parse("--served-model-name", "llava", "--host", "127.0.0.1", "--port", "9000", "--max-model-len", "1024",
+            "--max-num-seqs", "2", "--api-key", "a,b", "--api-key=c", "--allowed-media-domains", "img.example.com",
+            "--dtype", "bfloat16", "--device", "cuda:1", "--log-format", "json");
+
+        Assert.Equal("llava", options.ServedModelName);
+        Assert.Equal("127.0.0.1", options.Host);
+        Assert.Equal(9000, options.Port);
+        Assert.Equal(1024, options.MaxModelLen);
+        Assert.Equal(2, options.MaxNumSeqs);
+        Assert.Equal(["a", "b", "c"], options.ApiKeys.Where(k => k is "a" or "b" or "c"));
+        Assert.Equal(["img.example.com"], options.AllowedMediaDomains);
+        Assert.Equal("bfloat16", options.DType);
+        Assert.Equal("cuda:1", options.Device);
+        Assert.Equal("json", options.LogFormat);
+    }
+
+    [Fact]
+    public void DefaultsAreVllmsAddressAndNoKeys()
+    {
+        var options = Parse();
+        Assert.Equal("0.0.0.0", options.Host);
+        Assert.Equal(8000, options.Port);
+        Assert.Null(options.Model);
+        Assert.Empty(options.AllowedMediaDomains);
+    }
+
+    [Theory]
+    [InlineData("--no-such-flag", "1")]
+    [InlineData("--port", "seventy")]
+    [InlineData("--port", "70000")]
+    [InlineData("--log-format", "xml")]
+    [InlineData("--model", "/no/such/folder")]
+    public void BadFlagsAreRefusedWithAMessage(string flag, string value) =>
+        Assert.Throws<CliException>(() => Parse(flag, value));
+
+    [Fact]
+    public void HelpDocumentsEveryOption()
+    {
+        var help = CommandLine.Help();
+        foreach (var flag in new[]
+        {
+            "--model", "--served-model-name", "--device", "--dtype", "--host", "--port", "--max-model-len", "--max-num-seqs",
+            "--max-waiting-requests", "--default-max-tokens", "--max-choices", "--max-images-per-request", "--max-image-bytes",
+            "--max-request-body-bytes", "--api-key", "--allowed-media-domains", "--media-fetch-timeout",
+            "--shutdown-drain-seconds", "--otlp-endpoint", "--log-format", "--help",
+        })
+        {
+            Assert.Contains(flag + " ", help);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using System.Net.Http.Headers;
+using Llava.Engine.Generation;
+using Llava.TestSupport;
+using LlavaServer.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LlavaServer.Tests;
+
+/// <summary>
+/// The real server — Kestrel on a free loopback port, the fixture model — started once per test class
+/// and ready (model loaded and warm) before the first test runs.
+/// </summary>
+public abstract class ServerFixture : IAsyncLifetime
+{
+    public WebApplication App { get; private set; } = null!;
+    public string BaseUrl { get; private set; } = "";
+    public HttpClient Http { get; private set; } = null!;
+
+    public LlavaEngine Engine => App.Services.GetRequiredService<EngineHost>().Engine
+        ?? throw new InvalidOperationException("the engine is not ready");
+
+    /// <summary>Flags beyond the model and the address.</summary>
+    protected virtual IEnumerable<string> Arguments => [];
+
+    /// <summary>The API key every request of <see cref="Http"/> sends, if any.</summary>
+    public virtual string? ApiKey => null;
+
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
+    public async Task InitializeAsync()
+    {
+        App = ServerApp.Build(["--model", RepoPaths.DefaultModel, "--host", "127.0.0.1", "--port", "0", .. Arguments], ConfigureServices);
+        await App.StartAsync();
+        BaseUrl = App.Urls.Single();
+        Http = CreateClient();
+        await WaitUntilReadyAsync();
+    }
+
+    /// <param name="abandonAtOnce">
+    /// Close the connection as soon as a response is disposed unread; by default HttpClient first drains it
+    /// for up to two seconds to reuse the connection, so the server would see the disconnect late.
+    /// </param>
+    public HttpClient CreateClient(bool abandonAtOnce = false)
+    {
+        var handler = new SocketsHttpHandler();
+        if (abandonAtOnce) handler.MaxResponseDrainSize = 0;
+        var client = new HttpClient(handler) { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromMinutes(2) };
+        if (ApiKey is { } key) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    protected virtual async Task WaitUntilReadyAsync()
+    {
+        using var probe = CreateClient();
+        for (var attempt = 0; attempt < 1200; attempt++)
+        {
+            using var response = await probe.GetAsync("/ready");
+            if (response.IsSuccessStatusCode) return;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("the server did not become ready");
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
+
+/// <summary>Default settings, a 512-token context and four decode slots.</summary>
+public sealed class ApiServer : ServerFixture
+{
+    protected override IEnumerable<string> Arguments => ["--max-model-len", "512", "--max-num-seqs", "4"];
+}
+
+/// <summary>
+/// API keys, a small body limit, remote images allowed for some loopback names (which the SSRF guard must
+/// still refuse), and one decode slot with one waiting place so a third request is refused.
+/// </summary>
+public sealed class GuardedServer : ServerFixture
+{
+    public const string FirstKey = "sk-first-test-key";
+    public const string SecondKey = "sk-second-test-key";
+    public const int BodyLimit = 200_000;
+
+    protected override IEnumerable<string> Arguments =>
+    [
+        "--api-key", FirstKey, "--api-key", SecondKey,
+        "--max-request-body-bytes", BodyLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--allowed-media-domains", "localhost,127.0.0.1,[::1]",
+        "--media-fetch-timeout", "2",
+        "--max-num-seqs", "1", "--max-waiting-requests", "1",
+    ];
+
+    public override string? ApiKey => FirstKey;
+}
+
+[CollectionDefinition(nameof(ApiServer))]
+public sealed class ApiServerCollection : ICollectionFixture<ApiServer>;
+
+[CollectionDefinition(nameof(GuardedServer))]
+public sealed class GuardedServerCollection : ICollectionFixture<GuardedServer>;
