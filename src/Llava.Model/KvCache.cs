@@ -78,6 +78,31 @@ public sealed class KvCache : IDisposable
         return _lengths[slot];
     }
 
+    /// <summary>
+    /// Copies positions <c>0 .. length - 1</c> of <paramref name="source"/> into <paramref name="destination"/> in every
+    /// layer and sets the destination's length to <paramref name="length"/>: a new sequence that shares a prompt prefix
+    /// with a cached one starts from that prefix's keys and values instead of recomputing them.
+    /// </summary>
+    /// <exception cref="ArgumentException">A slot is not allocated, the slots are the same, or the source holds fewer
+    /// than <paramref name="length"/> positions.</exception>
+    public void CopyPrefix(int source, int destination, int length)
+    {
+        RequireAllocated(source);
+        RequireAllocated(destination);
+        if (source == destination)
+            throw new ArgumentException($"cannot copy slot {source} onto itself", nameof(destination));
+        if (length < 0 || length > _lengths[source])
+            throw new ArgumentOutOfRangeException(nameof(length), length,
+                $"slot {source} holds {_lengths[source]} positions");
+        using (no_grad())
+        using (NewDisposeScope())
+        {
+            foreach (var layer in _keys.Concat(_values))
+                layer.select(0, destination).narrow(1, 0, length).copy_(layer.select(0, source).narrow(1, 0, length));
+        }
+        _lengths[destination] = length;
+    }
+
     /// <summary>The whole key tensor of one layer, <c>[slots, kvHeads, capacity, headDim]</c>.</summary>
     public Tensor Keys(int layer) => _keys[layer];
 
