@@ -22,5 +22,58 @@ public sealed record EngineOptions
     /// <summary>Requests waiting for a slot before new ones are refused.</summary>
     public int MaxWaitingRequests { get; init; } = 64;
 
+    /// <summary>
+    /// Tokens one engine step may run through the model: one per decoding sequence, the rest for prompt chunks
+    /// (chunked prefill). Must exceed <see cref="MaxRunningSequences"/>.
+    /// </summary>
+    public int MaxBatchTokens { get; init; } = 512;
+
+    /// <summary>
+    /// How long a request may wait for its first admission; after that its stream fails with
+    /// <see cref="EngineTimeoutException"/>. Null: no deadline.
+    /// </summary>
+    public TimeSpan? QueueTimeout { get; init; }
+
+    /// <summary>
+    /// Fairness: when no slot is free and the request at the head of the queue has waited this long, the sequence
+    /// that has run longest since its admission (at least this long as well) is preempted: its slot is freed and it
+    /// is queued again to be recomputed, its output continuing unchanged. Null: never preempt.
+    /// </summary>
+    public TimeSpan? PreemptAfter { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Projected image features kept for reuse, keyed by image content hash (0 disables the cache).</summary>
+    public double ImageCacheMegabytes { get; init; } = 256;
+
+    /// <summary>Reuse the keys and values of a prompt prefix already computed for another sequence.</summary>
+    public bool EnablePrefixCaching { get; init; } = true;
+
+    /// <summary>The shortest shared prefix worth reusing.</summary>
+    public int PrefixCacheMinTokens { get; init; } = 16;
+
+    /// <summary>Idle slots kept as cached prefixes at most; null: every idle slot.</summary>
+    public int? PrefixCacheMaxSlots { get; init; }
+
+    /// <summary>The clock for queue deadlines and preemption ages (tests substitute their own).</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     public ImageLimits ImageLimits { get; init; } = new();
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
+    public void Validate()
+    {
+        Check(MaxRunningSequences >= 1, nameof(MaxRunningSequences), "must be at least 1");
+        Check(MaxWaitingRequests >= 0, nameof(MaxWaitingRequests), "must not be negative");
+        Check(MaxBatchTokens > MaxRunningSequences, nameof(MaxBatchTokens),
+            $"must exceed MaxRunningSequences ({MaxRunningSequences}) so prompts make progress while every other slot decodes");
+        Check(QueueTimeout is null || QueueTimeout > TimeSpan.Zero, nameof(QueueTimeout), "must be positive");
+        Check(PreemptAfter is null || PreemptAfter >= TimeSpan.Zero, nameof(PreemptAfter), "must not be negative");
+        Check(ImageCacheMegabytes >= 0 && double.IsFinite(ImageCacheMegabytes), nameof(ImageCacheMegabytes), "must not be negative");
+        Check(PrefixCacheMinTokens >= 1, nameof(PrefixCacheMinTokens), "must be at least 1");
+        Check(PrefixCacheMaxSlots is null or >= 0, nameof(PrefixCacheMaxSlots), "must not be negative");
+    }
+
+    private static void Check(bool ok, string option, string message)
+    {
+        if (!ok) throw new ArgumentException($"{option} {message}", option);
+    }
 }

@@ -17,7 +17,8 @@ public interface IGenerationEngine : IDisposable
     /// Streams the sequence's tokens. The last event carries <see cref="GenerationEvent.Finish"/> and the
     /// usage. Cancelling the token frees the sequence at the next engine step. Throws
     /// <see cref="PromptException"/> for prompts that can never run and <see cref="EngineBusyException"/>
-    /// when the queue is full.
+    /// when the queue is full; the stream itself fails with <see cref="EngineTimeoutException"/> when the request
+    /// is not admitted within <see cref="EngineOptions.QueueTimeout"/>.
     /// </summary>
     IAsyncEnumerable<GenerationEvent> GenerateAsync(PreparedPrompt prompt, SamplingParams parameters,
         CancellationToken cancellationToken = default);

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Threading.Channels;
+using Llava.Engine.Caching;
 using Llava.Engine.Imaging;
 using Llava.Engine.Prompting;
 using Llava.Engine.Sampling;
@@ -14,7 +15,8 @@ namespace Llava.Engine.Generation;
 
 /// <summary>
 /// Loads a checkpoint folder (model, tokenizer, chat template, image processor) and serves generation
-/// requests through the engine thread.
+/// requests through the engine thread: continuous batching with chunked prefill, image-feature and prefix
+/// caches, and preemption for fairness (docs/scheduler.md).
 /// </summary>
 public sealed class LlavaEngine : IGenerationEngine
 {
@@ -22,9 +24,15 @@ public sealed class LlavaEngine : IGenerationEngine
     private readonly KvCache _cache;
     private readonly EngineCore _core;
     private readonly int[] _eosTokenIds;
+    private readonly int _imageTokenId;
+    private readonly int _imageSize;
+
+    /// <summary>The <see cref="System.Diagnostics.Metrics.Meter"/> name the engine publishes its instruments under.</summary>
+    public const string MeterName = EngineMetrics.MeterName;
 
     private LlavaEngine(EngineOptions options, ILogger logger)
     {
+        options.Validate();
         var path = Path.GetFullPath(options.ModelPath);
         _model = LlavaForConditionalGeneration.FromPretrained(path, new ModelOptions { Device = options.Device, DType = options.DType });
         try
@@ -49,7 +57,9 @@ public sealed class LlavaEngine : IGenerationEngine
             Prompts = new PromptBuilder(Tokenizer, ChatTemplate.FromModelDirectory(path), imageProcessor, config.ImageSeqLen, options.ImageLimits);
             _eosTokenIds = GenerationConfigEos(path) ?? [Tokenizer.EosTokenId];
             _cache = _model.CreateKvCache(options.MaxRunningSequences, maxLength);
-            _core = new EngineCore(_model, _cache, options.MaxWaitingRequests, logger);
+            _imageTokenId = config.ImageTokenIdResolved;
+            _imageSize = config.Vision.ImageSize;
+            _core = new EngineCore(_model, _cache, options, logger);
         }
         catch
         {
@@ -68,8 +78,14 @@ public sealed class LlavaEngine : IGenerationEngine
     public int RunningCount => _core.RunningCount;
     public int WaitingCount => _core.WaitingCount;
 
-    /// <summary>Tensors alive on the engine thread; constant between requests unless something leaks.</summary>
+    /// <summary>
+    /// Tensors alive on the engine thread: the model, the KV cache and the cached image features. Constant between
+    /// requests once the image cache holds the images in use, unless something leaks.
+    /// </summary>
     public long LiveTensorCount => _core.LiveTensorCount;
+
+    /// <summary>Queue, cache and throughput figures as of the last engine step (cheap; for status endpoints).</summary>
+    public EngineStats GetStats() => _core.Stats with { WaitingRequests = _core.WaitingCount };
 
     /// <remarks>
     /// Validation and queueing happen in this call, not on the first MoveNext, so the HTTP layer can answer
@@ -87,8 +103,17 @@ public sealed class LlavaEngine : IGenerationEngine
                 "messages");
         }
 
+        foreach (var image in prompt.Images)
+        {
+            if (image.Height != _imageSize || image.Width != _imageSize || image.PixelValues.Length != 3 * _imageSize * _imageSize)
+                throw new PromptException(
+                    $"an image must be preprocessed to 3x{_imageSize}x{_imageSize} pixel values for this model, got {image.PixelValues.Length} values for {image.Width}x{image.Height}",
+                    "messages");
+        }
+        var identity = PromptIdentity.For(prompt, _imageTokenId, Model.ImageSeqLength);
+
         var output = Channel.CreateUnbounded<GenerationEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        var sequence = new Sequence(prompt, parameters, Tokenizer, _eosTokenIds, Model.MaxModelLength, output.Writer);
+        var sequence = new Sequence(prompt, identity, parameters, Tokenizer, _eosTokenIds, Model.MaxModelLength, output.Writer);
         if (!_core.TrySubmit(sequence))
             throw new EngineBusyException("The server is at capacity; retry shortly.");
         return ReadAsync(sequence, output.Reader, cancellationToken);

@@ -1,58 +1,84 @@
+using System.Diagnostics;
 using System.Threading.Channels;
-using Microsoft.Extensions.Logging;
+using Llava.Engine.Caching;
+using Llava.Engine.Generation;
 using Llava.Model;
+using Microsoft.Extensions.Logging;
 using TorchSharp;
 
 namespace Llava.Engine.Scheduling;
 
 /// <summary>
-/// The engine thread. It alone owns the model and the KV cache. Each iteration it retires cancelled
-/// sequences, admits waiting ones while cache slots are free (FIFO), prefills them together, then runs
-/// one batched decode step for every running sequence. Request threads only enqueue and read channels.
+/// The engine thread. It alone owns the model, the KV cache and the caches. Each step it retires cancelled
+/// sequences, fails requests past their queue deadline, admits waiting ones FIFO while a slot can be had (reusing
+/// cached prefixes, preempting the longest-running sequence for a request that has waited too long), then runs one
+/// packed forward: a token for every decoding sequence plus prefill chunks up to the token budget. Request threads
+/// only enqueue and read channels. Design: docs/scheduler.md.
 /// </summary>
 internal sealed class EngineCore : IDisposable
 {
     private readonly ModelRunner _runner;
     private readonly KvCache _cache;
+    private readonly PrefixCache _prefixes;
+    private readonly ImageFeatureCache _images;
+    private readonly EngineOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
     private readonly Channel<Sequence> _incoming;
-    private readonly Queue<Sequence> _waiting = new();
+    private readonly LinkedList<Sequence> _waiting = new();
     private readonly List<Sequence> _running = [];
     private readonly Thread _thread;
     private readonly CancellationTokenSource _stop = new();
-    private readonly ILogger _logger;
 
-    private readonly int _maxWaiting;
     private int _queued;
     private int _runningCount;
     private long _liveTensors;
+    private EngineStats _stats;
+    private long _step;
+    private long _preemptions;
+    private long _queueTimeouts;
+    private long _promptTokens;
+    private long _prefillTokens;
+    private long _generatedTokens;
+    private long _forwards;
 
-    public EngineCore(LlavaForConditionalGeneration model, KvCache cache, int maxWaiting, ILogger logger)
+    public EngineCore(LlavaForConditionalGeneration model, KvCache cache, EngineOptions options, ILogger logger)
     {
         _cache = cache;
-        _runner = new ModelRunner(model, cache);
+        _options = options;
+        _clock = options.TimeProvider;
         _logger = logger;
-        _maxWaiting = maxWaiting;
+        _images = new ImageFeatureCache((long)(options.ImageCacheMegabytes * 1024 * 1024));
+        _prefixes = new PrefixCache(cache, options.PrefixCacheMaxSlots ?? cache.NumSlots);
+        _runner = new ModelRunner(model, cache, _images);
+        _stats = Snapshot();
+        Metrics = new EngineMetrics(() => Volatile.Read(ref _stats), this);
         _incoming = Channel.CreateUnbounded<Sequence>(new UnboundedChannelOptions { SingleReader = true });
         _thread = new Thread(Run) { IsBackground = true, Name = "llava-engine" };
         _thread.Start();
     }
 
+    public EngineMetrics Metrics { get; }
+
     /// <summary>Sequences admitted and holding a cache slot.</summary>
     public int RunningCount => Volatile.Read(ref _runningCount);
 
-    /// <summary>Sequences queued for a slot.</summary>
+    /// <summary>Sequences queued for a slot, preempted ones included.</summary>
     public int WaitingCount => Volatile.Read(ref _queued);
 
     /// <summary>
-    /// Tensors alive on the engine thread after the last step: the model's own parameters and the cache,
-    /// nothing per request. Growth means a leak.
+    /// Tensors alive on the engine thread after the last step: the model's parameters, the KV cache and the cached
+    /// image features, plus the prefill inputs of sequences still prefilling. Growth at rest means a leak.
     /// </summary>
     public long LiveTensorCount => Volatile.Read(ref _liveTensors);
 
-    /// <summary>False when <c>maxWaiting</c> sequences are already queued.</summary>
+    /// <summary>The snapshot taken after the last step.</summary>
+    public EngineStats Stats => Volatile.Read(ref _stats);
+
+    /// <summary>False when <c>MaxWaitingRequests</c> sequences are already queued.</summary>
     public bool TrySubmit(Sequence sequence)
     {
-        if (Interlocked.Increment(ref _queued) > _maxWaiting)
+        if (Interlocked.Increment(ref _queued) > _options.MaxWaitingRequests)
         {
             Interlocked.Decrement(ref _queued);
             return false;
@@ -72,12 +98,12 @@ internal sealed class EngineCore : IDisposable
             }
             catch (Exception e)
             {
-                // A failed forward cannot be attributed to one sequence: fail the batch, keep serving.
+                // A failed forward cannot be attributed to one sequence: fail the batch, keep serving. Their slots
+                // may be half written, so they are freed rather than kept as prefixes.
                 _logger.LogError(e, "engine step failed; failing {Count} running sequences", _running.Count);
-                foreach (var sequence in _running) Retire(sequence, e);
-                _running.Clear();
+                foreach (var sequence in _running.ToList()) Retire(sequence, e, keepPrefix: false);
             }
-            PublishCounts();
+            Publish();
         }
         foreach (var sequence in _running.Concat(_waiting)) sequence.Complete(new OperationCanceledException("engine stopped"));
     }
@@ -96,76 +122,242 @@ internal sealed class EngineCore : IDisposable
 
     private void Step()
     {
-        while (_incoming.Reader.TryRead(out var sequence)) _waiting.Enqueue(sequence);
+        _step++;
+        var now = _clock.GetTimestamp();
+        while (_incoming.Reader.TryRead(out var arrived))
+        {
+            arrived.EnqueuedAt = now;
+            _waiting.AddLast(arrived);
+        }
         RetireCancelled();
+        ExpireWaiting(now);
+        Admit(now);
+        Publish();
 
-        var admitted = new List<Sequence>();
-        while (_waiting.Count > 0 && _cache.FreeSlots > 0)
+        var plan = StepPlanner.Plan(_running, _options.MaxBatchTokens);
+        if (plan.Count == 0) return;
+        var started = Stopwatch.GetTimestamp();
+        var rows = _runner.Run(plan);
+        _forwards++;
+
+        var sampled = new List<(Sequence Sequence, float[] Logits)>(plan.Count);
+        for (var i = 0; i < plan.Count; i++)
         {
-            var sequence = _waiting.Dequeue();
+            var chunk = plan[i];
+            chunk.Sequence.CachedLength = chunk.Start + chunk.Length;
+            if (!chunk.IsDecode)
+            {
+                _prefillTokens += chunk.Length;
+                if (!chunk.Sequence.IsPrefilling) ModelRunner.ReleasePrefill(chunk.Sequence);
+            }
+            if (rows[i] is { } logits) sampled.Add((chunk.Sequence, logits));
+        }
+        // Sampling is per sequence on its own logits and random stream, so running it in parallel changes nothing
+        // but the wall time (a top-p sort over 32k logits per sequence adds up at 16 sequences).
+        if (sampled.Count == 1) sampled[0].Sequence.Advance(sampled[0].Logits);
+        else Parallel.ForEach(sampled, item => item.Sequence.Advance(item.Logits));
+        _generatedTokens += sampled.Count;
+
+        foreach (var sequence in _running.Where(s => s.Finished).ToList()) Retire(sequence, null, keepPrefix: true);
+        Metrics.RecordStep(Stopwatch.GetElapsedTime(started), plan.Sum(c => c.Length));
+    }
+
+    private void Admit(long now)
+    {
+        var preempted = new List<Sequence>();
+        while (_waiting.First is { } head)
+        {
+            var next = head.Value;
+            var backlog = _running.Where(s => s.IsPrefilling).Sum(s => s.PrefillTarget - s.CachedLength);
+            // Admitting more prompts than the next step can prefill would only hold slots and encode images early.
+            if (backlog >= _options.MaxBatchTokens) break;
+            if (!_prefixes.CanAllocate && !TryPreemptFor(next, now, preempted)) break;
+            _waiting.RemoveFirst();
             Interlocked.Decrement(ref _queued);
-            sequence.Slot = _cache.AllocateSlot();
-            admitted.Add(sequence);
+            AdmitOne(next, now);
         }
-        var decoding = _running.ToList();
-        _running.AddRange(admitted);
-        PublishCounts();
+        // Preempted sequences go back to the head of the queue, behind nobody that arrived after them.
+        for (var i = preempted.Count - 1; i >= 0; i--)
+        {
+            preempted[i].EnqueuedAt = now;
+            _waiting.AddFirst(preempted[i]);
+            Interlocked.Increment(ref _queued);
+        }
+    }
 
-        if (admitted.Count > 0)
+    private void AdmitOne(Sequence sequence, long now)
+    {
+        var target = sequence.TokenCount;
+        var match = FindPrefix(sequence, target - 1);
+        int slot;
+        if (match.FromCache)
         {
-            var rows = _runner.Prefill(admitted);
-            for (var i = 0; i < admitted.Count; i++) admitted[i].Advance(rows[i]);
+            slot = _prefixes.Adopt(match.Slot);
         }
-        if (decoding.Count > 0)
+        else
         {
-            var rows = _runner.Decode(decoding);
-            for (var i = 0; i < decoding.Count; i++) decoding[i].Advance(rows[i]);
+            slot = _prefixes.AllocateSlot();
+            if (match.Length > 0) _runner.CopyPrefix(match.Slot, slot, match.Length);
+        }
+        if (_options.EnablePrefixCaching)
+        {
+            if (match.Length > 0) _prefixes.RecordHit(match.Length);
+            else _prefixes.RecordMiss();
         }
 
-        for (var i = _running.Count - 1; i >= 0; i--)
+        sequence.Slot = slot;
+        sequence.CachedLength = match.Length;
+        sequence.PrefillTarget = target;
+        sequence.AdmittedAt = now;
+        sequence.AdmittedStep = _step;
+        if (!sequence.WasAdmitted) _promptTokens += sequence.Prompt.TokenIds.Count;
+        sequence.WasAdmitted = true;
+        _running.Add(sequence);
+        try
         {
-            if (_running[i].Finished) Retire(_running[i], null);
+            _runner.PreparePrefill(sequence);
         }
-        _running.RemoveAll(s => s.Slot < 0);
+        catch (Exception e)
+        {
+            _logger.LogError(e, "preparing a prompt of {Tokens} tokens failed", sequence.Prompt.TokenIds.Count);
+            _running.Remove(sequence);
+            Retire(sequence, e, keepPrefix: false);
+        }
+    }
+
+    /// <summary>
+    /// The longest prefix of the sequence's keys already in a slot, from a cached prefix or a running sequence
+    /// (whose computed positions are just as valid); shorter than <see cref="EngineOptions.PrefixCacheMinTokens"/>
+    /// counts as none.
+    /// </summary>
+    private PrefixMatch FindPrefix(Sequence sequence, int maxLength)
+    {
+        if (!_options.EnablePrefixCaching || maxLength < _options.PrefixCacheMinTokens) return PrefixMatch.None;
+        var best = _prefixes.Longest(sequence.KeyAt, maxLength);
+        foreach (var other in _running)
+        {
+            var limit = Math.Min(maxLength, other.CachedLength);
+            var length = 0;
+            while (length < limit && other.KeyAt(length) == sequence.KeyAt(length)) length++;
+            // A cached prefix of equal length wins: adopting its slot copies nothing.
+            if (length > best.Length) best = new PrefixMatch(other.Slot, length, FromCache: false);
+        }
+        return best.Length >= _options.PrefixCacheMinTokens ? best : PrefixMatch.None;
+    }
+
+    /// <summary>
+    /// Frees a slot for <paramref name="waiting"/> if it has waited at least <see cref="EngineOptions.PreemptAfter"/>:
+    /// the sequence admitted longest ago (and at least that long, in an earlier step) loses its slot. Its keys and
+    /// values stay behind as a cached prefix, so unless another admission needs that slot first, resuming costs
+    /// one token.
+    /// </summary>
+    private bool TryPreemptFor(Sequence waiting, long now, List<Sequence> preempted)
+    {
+        if (_options.PreemptAfter is not { } age || _clock.GetElapsedTime(waiting.EnqueuedAt, now) < age) return false;
+        var victim = _running
+            .Where(s => s.AdmittedStep < _step && _clock.GetElapsedTime(s.AdmittedAt, now) >= age)
+            .OrderBy(s => s.AdmittedAt).ThenByDescending(s => s.Generated.Count)
+            .FirstOrDefault();
+        if (victim is null) return false;
+
+        _running.Remove(victim);
+        ModelRunner.ReleasePrefill(victim);
+        _prefixes.Release(victim.Slot, _options.EnablePrefixCaching ? victim.Keys(victim.CachedLength) : []);
+        victim.Slot = -1;
+        victim.CachedLength = 0;
+        preempted.Add(victim);
+        _preemptions++;
+        _logger.LogDebug("preempted a sequence after {Generated} generated tokens for a request waiting since {Waited}",
+            victim.Generated.Count, _clock.GetElapsedTime(waiting.EnqueuedAt, now));
+        return true;
     }
 
     private void RetireCancelled()
     {
-        foreach (var sequence in _running.Where(s => s.IsCancelled)) Retire(sequence, new OperationCanceledException());
-        _running.RemoveAll(s => s.Slot < 0);
-        if (_waiting.Any(s => s.IsCancelled))
-        {
-            var keep = _waiting.Where(s => !s.IsCancelled).ToList();
-            foreach (var sequence in _waiting.Where(s => s.IsCancelled))
-            {
-                sequence.Complete(new OperationCanceledException());
-                Interlocked.Decrement(ref _queued);
-            }
-            _waiting.Clear();
-            foreach (var sequence in keep) _waiting.Enqueue(sequence);
-        }
+        foreach (var sequence in _running.Where(s => s.IsCancelled).ToList()) Retire(sequence, new OperationCanceledException(), keepPrefix: true);
+        RemoveWaiting(s => s.IsCancelled, _ => new OperationCanceledException());
     }
 
-    private void Retire(Sequence sequence, Exception? error)
+    private void ExpireWaiting(long now)
+    {
+        if (_options.QueueTimeout is not { } timeout) return;
+        var expired = RemoveWaiting(
+            s => !s.WasAdmitted && _clock.GetElapsedTime(s.EnqueuedAt, now) >= timeout,
+            _ => new EngineTimeoutException(
+                $"The request waited {timeout.TotalSeconds:0.###} s without being scheduled; the server is overloaded, retry later."));
+        _queueTimeouts += expired;
+    }
+
+    private int RemoveWaiting(Func<Sequence, bool> predicate, Func<Sequence, Exception> error)
+    {
+        var removed = 0;
+        for (var node = _waiting.First; node is not null;)
+        {
+            var next = node.Next;
+            if (predicate(node.Value))
+            {
+                _waiting.Remove(node);
+                Interlocked.Decrement(ref _queued);
+                node.Value.Complete(error(node.Value));
+                removed++;
+            }
+            node = next;
+        }
+        return removed;
+    }
+
+    /// <summary>Ends a sequence and returns its slot; with <paramref name="keepPrefix"/> its computed positions stay cached.</summary>
+    private void Retire(Sequence sequence, Exception? error, bool keepPrefix)
     {
         sequence.Complete(error);
-        if (sequence.Slot >= 0)
-        {
-            _cache.FreeSlot(sequence.Slot);
-            sequence.Slot = -1;
-        }
+        _running.Remove(sequence);
+        ModelRunner.ReleasePrefill(sequence);
+        if (sequence.Slot < 0) return;
+        var keys = keepPrefix && _options.EnablePrefixCaching ? sequence.Keys(sequence.CachedLength) : [];
+        _prefixes.Release(sequence.Slot, keys);
+        sequence.Slot = -1;
     }
 
-    private void PublishCounts()
+    private void Publish()
     {
         Volatile.Write(ref _runningCount, _running.Count);
         Volatile.Write(ref _liveTensors, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+        Volatile.Write(ref _stats, Snapshot());
     }
+
+    private EngineStats Snapshot() => new()
+    {
+        RunningSequences = _running.Count,
+        WaitingRequests = Volatile.Read(ref _queued),
+        KvCacheSlotsTotal = _cache.NumSlots,
+        KvCacheSlotsUsed = _running.Count,
+        KvCacheSlotsCached = _prefixes.Count,
+        KvCacheTokensCapacity = (long)_cache.NumSlots * _cache.Capacity,
+        KvCacheTokensUsed = _running.Sum(s => (long)s.CachedLength),
+        KvCacheTokensCached = _prefixes.Tokens,
+        ImageCacheHits = _images.Hits,
+        ImageCacheMisses = _images.Misses,
+        ImageCacheEntries = _images.Count,
+        ImageCacheBytes = _images.Bytes,
+        ImageCacheCapacityBytes = _images.CapacityBytes,
+        PrefixCacheHits = _prefixes.Hits,
+        PrefixCacheMisses = _prefixes.Misses,
+        PrefixCacheReusedTokens = _prefixes.ReusedTokens,
+        Preemptions = _preemptions,
+        QueueTimeouts = _queueTimeouts,
+        PromptTokens = _promptTokens,
+        PrefillTokens = _prefillTokens,
+        GeneratedTokens = _generatedTokens,
+        Steps = _forwards,
+    };
 
     public void Dispose()
     {
         _stop.Cancel();
         _thread.Join();
         _stop.Dispose();
+        Metrics.Dispose();
+        foreach (var sequence in _running.Concat(_waiting)) ModelRunner.ReleasePrefill(sequence);
+        _images.Dispose();
     }
 }

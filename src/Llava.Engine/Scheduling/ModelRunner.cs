@@ -1,3 +1,5 @@
+using Llava.Engine.Caching;
+using Llava.Engine.Generation;
 using Llava.Model;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -5,63 +7,116 @@ using static TorchSharp.torch;
 namespace Llava.Engine.Scheduling;
 
 /// <summary>
-/// The only engine part that touches tensors: assembles a packed batch, runs the model over it and
-/// returns one row of float32 logits per sequence on the CPU. Every call runs in inference mode inside
-/// a dispose scope, so nothing but the KV cache outlives a step.
+/// The only engine part that touches tensors: prepares each admitted sequence's decoder input once (image features
+/// through the image cache), runs one packed forward per step and returns float32 logits rows on the CPU. Every
+/// call runs in inference mode inside a dispose scope, so nothing outlives a step but the KV cache, the image
+/// cache and the prefill inputs of sequences still prefilling.
 /// </summary>
-internal sealed class ModelRunner(LlavaForConditionalGeneration model, KvCache cache)
+internal sealed class ModelRunner(LlavaForConditionalGeneration model, KvCache cache, ImageFeatureCache images)
 {
     private readonly int _vocabSize = model.Config.Text.VocabSize;
+    private readonly int _imageSeqLength = model.Config.ImageSeqLen;
 
-    /// <summary>Runs whole prompts (images included) for newly admitted sequences.</summary>
-    public float[][] Prefill(IReadOnlyList<Sequence> sequences)
+    /// <summary>
+    /// Builds the decoder input for positions <c>CachedLength .. PrefillTarget - 1</c>: prompt embeddings with image
+    /// features spliced in where the prompt still needs them, then the embeddings of tokens generated before a
+    /// preemption. Sliced per chunk by <see cref="Run"/> and freed by <see cref="ReleasePrefill"/>.
+    /// </summary>
+    public void PreparePrefill(Sequence sequence)
     {
         using var inference = torch.inference_mode(true);
         using var scope = torch.NewDisposeScope();
-        var embeds = new List<Tensor>(sequences.Count);
-        var chunks = new List<SequenceChunk>(sequences.Count);
-        foreach (var sequence in sequences)
+        var start = sequence.CachedLength;
+        var promptLength = sequence.Prompt.TokenIds.Count;
+        var parts = new List<Tensor>(2);
+        if (start < promptLength)
         {
-            embeds.Add(PromptEmbeddings(sequence));
-            chunks.Add(new SequenceChunk(sequence.Slot, 0, sequence.Prompt.TokenIds.Count));
+            var ids = new long[promptLength - start];
+            for (var i = 0; i < ids.Length; i++) ids[i] = sequence.Prompt.TokenIds[start + i];
+            parts.Add(model.EmbedPrompt(torch.tensor(ids), ImageRows(sequence, start)));
         }
-        var logits = model.ForwardCached(torch.cat(embeds, 0), new ForwardBatch(chunks), cache);
-        foreach (var sequence in sequences) sequence.CachedLength = sequence.Prompt.TokenIds.Count;
-        return ToRows(logits, sequences.Count);
+        if (sequence.PrefillTarget > promptLength)
+        {
+            var from = Math.Max(start, promptLength) - promptLength;
+            var ids = sequence.Generated.Skip(from).Take(sequence.PrefillTarget - promptLength - from).Select(id => (long)id).ToArray();
+            // Generated ids go through the plain embedding table even if one equals the image token id.
+            parts.Add(model.EmbedTokens(torch.tensor(ids, device: model.Device)));
+        }
+        var embeddings = parts.Count == 1 ? parts[0] : torch.cat(parts, 0);
+        sequence.PrefillEmbeddings = embeddings.DetachFromDisposeScope();
+        sequence.PrefillStart = start;
     }
 
-    /// <summary>One decode step: each sequence's last sampled token, all in one forward.</summary>
-    public float[][] Decode(IReadOnlyList<Sequence> sequences)
+    public static void ReleasePrefill(Sequence sequence)
+    {
+        sequence.PrefillEmbeddings?.Dispose();
+        sequence.PrefillEmbeddings = null;
+    }
+
+    /// <summary>Starts <paramref name="destination"/> from the first <paramref name="length"/> positions of <paramref name="source"/>.</summary>
+    public void CopyPrefix(int source, int destination, int length)
+    {
+        using var inference = torch.inference_mode(true);
+        cache.CopyPrefix(source, destination, length);
+    }
+
+    /// <summary>
+    /// One packed forward over <paramref name="plan"/> (decode chunks first, as <see cref="StepPlanner"/> orders them).
+    /// Returns, per chunk, the logits to sample from, or null for a prefill chunk that does not finish its prompt.
+    /// </summary>
+    public float[]?[] Run(IReadOnlyList<PlannedChunk> plan)
     {
         using var inference = torch.inference_mode(true);
         using var scope = torch.NewDisposeScope();
-        var ids = sequences.Select(s => (long)s.LastToken).ToArray();
-        var embeds = model.EmbedTokens(torch.tensor(ids, device: model.Device));
-        var chunks = sequences.Select(s => new SequenceChunk(s.Slot, s.CachedLength, 1)).ToList();
-        var logits = model.ForwardCached(embeds, new ForwardBatch(chunks), cache);
-        foreach (var sequence in sequences) sequence.CachedLength++;
-        return ToRows(logits, sequences.Count);
-    }
-
-    private Tensor PromptEmbeddings(Sequence sequence)
-    {
-        var prompt = sequence.Prompt;
-        var ids = torch.tensor(prompt.TokenIds.Select(i => (long)i).ToArray());
-        Tensor? features = null;
-        if (prompt.Images.Count > 0)
+        var decodeIds = plan.TakeWhile(c => c.IsDecode).Select(c => (long)c.Sequence.LastToken).ToArray();
+        var parts = new List<Tensor>(plan.Count - decodeIds.Length + 1);
+        if (decodeIds.Length > 0) parts.Add(model.EmbedTokens(torch.tensor(decodeIds, device: model.Device)));
+        foreach (var chunk in plan.Skip(decodeIds.Length))
         {
-            var pixels = torch.stack(prompt.Images.Select(image =>
-                torch.tensor(image.PixelValues, [3, image.Height, image.Width])), 0);
-            features = model.GetImageFeatures(pixels);
+            var sequence = chunk.Sequence;
+            parts.Add(sequence.PrefillEmbeddings!.narrow(0, chunk.Start - sequence.PrefillStart, chunk.Length));
         }
-        return model.EmbedPrompt(ids, features);
-    }
+        var embeds = parts.Count == 1 ? parts[0] : torch.cat(parts, 0);
+        var batch = new ForwardBatch(plan.Select(c => new SequenceChunk(c.Sequence.Slot, c.Start, c.Length)).ToList());
+        var logits = model.ForwardCached(embeds, batch, cache);
 
-    private float[][] ToRows(Tensor logits, int count)
-    {
-        var flat = logits.to(ScalarType.Float32).cpu().data<float>().ToArray();
-        var rows = new float[count][];
-        for (var i = 0; i < count; i++) rows[i] = flat.AsSpan(i * _vocabSize, _vocabSize).ToArray();
+        var wanted = Enumerable.Range(0, plan.Count).Where(i => plan[i].ProducesToken).ToArray();
+        var rows = new float[]?[plan.Count];
+        if (wanted.Length == 0) return rows;
+        var selected = wanted.Length == plan.Count ? logits : logits.index_select(0, torch.tensor(wanted.Select(i => (long)i).ToArray(), device: logits.device));
+        var flat = selected.cpu().data<float>().ToArray();
+        for (var k = 0; k < wanted.Length; k++) rows[wanted[k]] = flat.AsSpan(k * _vocabSize, _vocabSize).ToArray();
         return rows;
+    }
+
+    /// <summary>
+    /// Feature rows of the images overlapping positions <paramref name="start"/> onward, as <c>[1, rows, hidden]</c>;
+    /// an image partly inside an already cached prefix contributes only its remaining rows.
+    /// </summary>
+    private Tensor? ImageRows(Sequence sequence, int start)
+    {
+        var rows = new List<Tensor>();
+        var starts = sequence.Identity.ImageStarts;
+        for (var i = 0; i < starts.Length; i++)
+        {
+            var skip = Math.Max(0, start - starts[i]);
+            if (skip >= _imageSeqLength) continue;
+            var features = ImageFeatures(sequence.Prompt.Images[i]);
+            rows.Add(skip == 0 ? features : features.narrow(0, skip, _imageSeqLength - skip));
+        }
+        return rows.Count == 0 ? null : torch.cat(rows, 0).unsqueeze(0);
+    }
+
+    /// <summary>
+    /// One image's features from the cache, or from the vision tower. Images are encoded one at a time so their
+    /// features never depend on which other images arrived in the same step.
+    /// </summary>
+    private Tensor ImageFeatures(PreparedImage image)
+    {
+        if (images.TryGet(image.Hash) is { } cached) return cached;
+        var pixels = torch.tensor(image.PixelValues, [1, 3, image.Height, image.Width]);
+        var features = model.GetImageFeatures(pixels)[0];
+        images.Add(image.Hash, features);
+        return features;
     }
 }

@@ -1,14 +1,17 @@
 using System.Threading.Channels;
+using Llava.Engine.Caching;
 using Llava.Engine.Generation;
 using Llava.Engine.Sampling;
 using Llava.Engine.Tokenization;
+using static TorchSharp.torch;
 
 namespace Llava.Engine.Scheduling;
 
 /// <summary>
-/// One request's state on the engine thread: its cache slot, the tokens so far, and the output side
-/// (detokenizer, stop strings, finish rules). Only the engine thread touches it, except
-/// <see cref="Cancel"/>, which request threads call.
+/// One request's state on the engine thread: its cache slot and prefill progress, the tokens so far, and the
+/// output side (sampler, detokenizer, stop strings, finish rules). Preemption only takes the slot away; everything
+/// else carries over, so a resumed sequence continues its stream exactly where it stopped. Only the engine thread
+/// touches it, except <see cref="Cancel"/>, which request threads call.
 /// </summary>
 internal sealed class Sequence
 {
@@ -19,10 +22,11 @@ internal sealed class Sequence
     private readonly int _maxModelLength;
     private volatile bool _cancelled;
 
-    public Sequence(PreparedPrompt prompt, SamplingParams parameters, LlavaTokenizer tokenizer,
+    public Sequence(PreparedPrompt prompt, PromptIdentity identity, SamplingParams parameters, LlavaTokenizer tokenizer,
         IEnumerable<int> eosTokenIds, int maxModelLength, ChannelWriter<GenerationEvent> output)
     {
         Prompt = prompt;
+        Identity = identity;
         Parameters = parameters;
         Sampler = new Sampler(parameters, prompt.TokenIds);
         _detokenizer = tokenizer.CreateStreamingDetokenizer();
@@ -37,13 +41,42 @@ internal sealed class Sequence
     public SamplingParams Parameters { get; }
     public Sampler Sampler { get; }
 
+    public PromptIdentity Identity { get; }
+
     /// <summary>KV-cache slot while admitted, -1 otherwise.</summary>
     public int Slot { get; set; } = -1;
 
     /// <summary>Tokens whose keys and values are in the slot.</summary>
     public int CachedLength { get; set; }
 
+    /// <summary>
+    /// Positions the slot must hold before the next token can be sampled: the prompt, plus the tokens generated
+    /// before a preemption (recomputed as part of the prefill).
+    /// </summary>
+    public int PrefillTarget { get; set; }
+
+    public bool IsPrefilling => CachedLength < PrefillTarget;
+
+    /// <summary>Decoder input for positions <see cref="PrefillStart"/> .. <see cref="PrefillTarget"/> - 1 while prefilling.</summary>
+    public Tensor? PrefillEmbeddings { get; set; }
+
+    public int PrefillStart { get; set; }
+
+    /// <summary>When the sequence (last) entered the waiting queue, in <see cref="TimeProvider"/> timestamps.</summary>
+    public long EnqueuedAt { get; set; }
+
+    /// <summary>When the sequence last received a slot, and in which engine step.</summary>
+    public long AdmittedAt { get; set; }
+
+    public long AdmittedStep { get; set; }
+
+    /// <summary>Admitted at least once: the stream has started, so queue deadlines no longer apply.</summary>
+    public bool WasAdmitted { get; set; }
+
     public List<int> Generated { get; } = [];
+
+    /// <summary>Prompt plus generated tokens.</summary>
+    public int TokenCount => Prompt.TokenIds.Count + Generated.Count;
 
     public bool Finished { get; private set; }
 
@@ -53,6 +86,20 @@ internal sealed class Sequence
     public int LastToken => Generated[^1];
 
     public void Cancel() => _cancelled = true;
+
+    /// <summary>The prefix-cache key of a position: the prompt's identity, then the generated token ids.</summary>
+    public long KeyAt(int position) =>
+        position < Prompt.TokenIds.Count ? Identity.Keys[position] : Generated[position - Prompt.TokenIds.Count];
+
+    /// <summary>The keys of the positions <c>0 .. length - 1</c>.</summary>
+    public long[] Keys(int length)
+    {
+        var keys = new long[length];
+        var fromPrompt = Math.Min(length, Identity.Keys.Length);
+        Array.Copy(Identity.Keys, keys, fromPrompt);
+        for (var i = fromPrompt; i < length; i++) keys[i] = Generated[i - fromPrompt];
+        return keys;
+    }
 
     /// <summary>Samples from this step's logits, emits the token and decides whether the sequence ends.</summary>
     public void Advance(ReadOnlySpan<float> logits)

@@ -1,0 +1,9 @@
+namespace Llava.Engine.Scheduling;
+
+/// <summary>One sequence's share of an engine step: positions <c>Start .. Start + Length - 1</c> of its slot.</summary>
+/// <param name="IsDecode">The sequence's last sampled token (Length 1), as opposed to a chunk of its prefill.</param>
+internal sealed record PlannedChunk(Sequence Sequence, int Start, int Length, bool IsDecode)
+{
+    /// <summary>The step yields logits to sample from: a decode, or the chunk that completes a prefill.</summary>
+    public bool ProducesToken => IsDecode || Start + Length == Sequence.PrefillTarget;
+}
