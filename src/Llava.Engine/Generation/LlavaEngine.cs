@@ -27,7 +27,10 @@ public sealed class LlavaEngine : IGenerationEngine
     private readonly int _imageTokenId;
     private readonly int _imageSize;
 
-    /// <summary>The <see cref="System.Diagnostics.Metrics.Meter"/> name the engine publishes its instruments under.</summary>
+    /// <summary>
+    /// The <see cref="System.Diagnostics.Metrics.Meter"/> name the engine publishes its instruments under; each
+    /// engine's meter has the engine as its <see cref="System.Diagnostics.Metrics.Meter.Scope"/>.
+    /// </summary>
     public const string MeterName = EngineMetrics.MeterName;
 
     private LlavaEngine(EngineOptions options, ILogger logger)
@@ -59,7 +62,7 @@ public sealed class LlavaEngine : IGenerationEngine
             _cache = _model.CreateKvCache(options.MaxRunningSequences, maxLength);
             _imageTokenId = config.ImageTokenIdResolved;
             _imageSize = config.Vision.ImageSize;
-            _core = new EngineCore(_model, _cache, options, logger);
+            _core = new EngineCore(_model, _cache, options, logger, meterScope: this);
         }
         catch
         {

@@ -42,7 +42,8 @@ internal sealed class EngineCore : IDisposable
     private long _generatedTokens;
     private long _forwards;
 
-    public EngineCore(LlavaForConditionalGeneration model, KvCache cache, EngineOptions options, ILogger logger)
+    /// <param name="meterScope">The object that owns this engine's meter (tells engines with the same meter name apart).</param>
+    public EngineCore(LlavaForConditionalGeneration model, KvCache cache, EngineOptions options, ILogger logger, object meterScope)
     {
         _cache = cache;
         _options = options;
@@ -52,7 +53,7 @@ internal sealed class EngineCore : IDisposable
         _prefixes = new PrefixCache(cache, options.PrefixCacheMaxSlots ?? cache.NumSlots);
         _runner = new ModelRunner(model, cache, _images);
         _stats = Snapshot();
-        Metrics = new EngineMetrics(() => Volatile.Read(ref _stats), this);
+        Metrics = new EngineMetrics(() => Volatile.Read(ref _stats), meterScope);
         _incoming = Channel.CreateUnbounded<Sequence>(new UnboundedChannelOptions { SingleReader = true });
         _thread = new Thread(Run) { IsBackground = true, Name = "llava-engine" };
         _thread.Start();
@@ -247,9 +248,9 @@ internal sealed class EngineCore : IDisposable
 
     /// <summary>
     /// Frees a slot for <paramref name="waiting"/> if it has waited at least <see cref="EngineOptions.PreemptAfter"/>:
-    /// the sequence admitted longest ago (and at least that long, in an earlier step) loses its slot. Its keys and
-    /// values stay behind as a cached prefix, so unless another admission needs that slot first, resuming costs
-    /// one token.
+    /// the sequence admitted longest ago (and at least that long, in an earlier step) loses its slot. Its computed
+    /// positions are offered as a cached prefix, which the request taking the slot adopts if they share a prefix;
+    /// otherwise the victim is recomputed in full when it is admitted again.
     /// </summary>
     private bool TryPreemptFor(Sequence waiting, long now, List<Sequence> preempted)
     {
