@@ -27,6 +27,7 @@ internal sealed class EngineCore : IDisposable
     private readonly Channel<Sequence> _incoming;
     private readonly LinkedList<Sequence> _waiting = new();
     private readonly List<Sequence> _running = [];
+    private readonly List<(Sequence Sequence, Exception? Error)> _endedStreams = [];
     private readonly Thread _thread;
     private readonly CancellationTokenSource _stop = new();
 
@@ -105,6 +106,7 @@ internal sealed class EngineCore : IDisposable
                 foreach (var sequence in _running.ToList()) Retire(sequence, e, keepPrefix: false);
             }
             Publish();
+            EndStreams();
         }
         foreach (var sequence in _running.Concat(_waiting)) sequence.Complete(new OperationCanceledException("engine stopped"));
     }
@@ -299,7 +301,7 @@ internal sealed class EngineCore : IDisposable
             {
                 _waiting.Remove(node);
                 Interlocked.Decrement(ref _queued);
-                node.Value.Complete(error(node.Value));
+                _endedStreams.Add((node.Value, error(node.Value)));
                 removed++;
             }
             node = next;
@@ -307,16 +309,25 @@ internal sealed class EngineCore : IDisposable
         return removed;
     }
 
-    /// <summary>Ends a sequence and returns its slot; with <paramref name="keepPrefix"/> its computed positions stay cached.</summary>
+    /// <summary>
+    /// Takes a sequence out of the running set and returns its slot (with <paramref name="keepPrefix"/> its computed
+    /// positions stay cached); its stream ends after the next stats snapshot.
+    /// </summary>
     private void Retire(Sequence sequence, Exception? error, bool keepPrefix)
     {
-        sequence.Complete(error);
+        _endedStreams.Add((sequence, error));
         _running.Remove(sequence);
         ModelRunner.ReleasePrefill(sequence);
         if (sequence.Slot < 0) return;
         var keys = keepPrefix && _options.EnablePrefixCaching ? sequence.Keys(sequence.CachedLength) : [];
         _prefixes.Release(sequence.Slot, keys);
         sequence.Slot = -1;
+    }
+
+    private void EndStreams()
+    {
+        foreach (var (sequence, error) in _endedStreams) sequence.Complete(error);
+        _endedStreams.Clear();
     }
 
     private void Publish()

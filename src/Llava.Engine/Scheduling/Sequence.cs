@@ -21,6 +21,7 @@ internal sealed class Sequence
     private readonly HashSet<int> _stopTokenIds;
     private readonly int _maxModelLength;
     private volatile bool _cancelled;
+    private bool _completed;
 
     public Sequence(PreparedPrompt prompt, PromptIdentity identity, SamplingParams parameters, LlavaTokenizer tokenizer,
         IEnumerable<int> eosTokenIds, int maxModelLength, ChannelWriter<GenerationEvent> output)
@@ -78,6 +79,7 @@ internal sealed class Sequence
     /// <summary>Prompt plus generated tokens.</summary>
     public int TokenCount => Prompt.TokenIds.Count + Generated.Count;
 
+    /// <summary>No more tokens will come: a finish reason was reached or the sequence was ended.</summary>
     public bool Finished { get; private set; }
 
     public bool IsCancelled => _cancelled;
@@ -136,15 +138,20 @@ internal sealed class Sequence
                 Finish = reason,
                 Usage = new GenerationUsage(Prompt.TokenIds.Count, Generated.Count),
             });
-            Complete(null);
+            Finished = true;
         }
     }
 
-    /// <summary>Ends the output stream; an exception surfaces in the request's reader.</summary>
+    /// <summary>
+    /// Ends the output stream; an exception surfaces in the request's reader. The engine calls it once the
+    /// sequence's slot is released and the stats are published, so a reader that sees its stream end also sees
+    /// the engine state after it.
+    /// </summary>
     public void Complete(Exception? error)
     {
-        if (Finished) return;
         Finished = true;
+        if (_completed) return;
+        _completed = true;
         _output.TryComplete(error);
     }
 }

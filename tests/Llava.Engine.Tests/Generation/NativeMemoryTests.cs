@@ -6,6 +6,7 @@ using Llava.TestSupport;
 namespace Llava.Engine.Tests.Generation;
 
 /// <summary>Tensors are native memory the GC does not see: a leak per request shows up as RSS growth.</summary>
+[Collection(nameof(MemoryMeasurementCollection))]
 public class NativeMemoryTests
 {
     [Fact]
