@@ -85,7 +85,11 @@ internal sealed class EngineCore : IDisposable
             Interlocked.Decrement(ref _queued);
             return false;
         }
-        _incoming.Writer.TryWrite(sequence);
+        if (!_incoming.Writer.TryWrite(sequence))
+        {
+            Interlocked.Decrement(ref _queued);
+            throw new ObjectDisposedException(nameof(LlavaEngine));
+        }
         return true;
     }
 
@@ -108,6 +112,8 @@ internal sealed class EngineCore : IDisposable
             Publish();
             EndStreams();
         }
+        _incoming.Writer.TryComplete();
+        while (_incoming.Reader.TryRead(out var never)) _waiting.AddLast(never);
         foreach (var sequence in _running.Concat(_waiting)) sequence.Complete(new OperationCanceledException("engine stopped"));
     }
 
@@ -143,7 +149,7 @@ internal sealed class EngineCore : IDisposable
         var rows = _runner.Run(plan);
         _forwards++;
 
-        var sampled = new List<(Sequence Sequence, float[] Logits)>(plan.Count);
+        var sampled = new List<(Sequence Sequence, int Row)>(plan.Count);
         for (var i = 0; i < plan.Count; i++)
         {
             var chunk = plan[i];
@@ -153,12 +159,12 @@ internal sealed class EngineCore : IDisposable
                 _prefillTokens += chunk.Length;
                 if (!chunk.Sequence.IsPrefilling) ModelRunner.ReleasePrefill(chunk.Sequence);
             }
-            if (rows[i] is { } logits) sampled.Add((chunk.Sequence, logits));
+            if (rows[i] >= 0) sampled.Add((chunk.Sequence, rows[i]));
         }
         // Sampling is per sequence on its own logits and random stream, so running it in parallel changes nothing
         // but the wall time (a top-p sort over 32k logits per sequence adds up at 16 sequences).
-        if (sampled.Count == 1) sampled[0].Sequence.Advance(sampled[0].Logits);
-        else Parallel.ForEach(sampled, item => item.Sequence.Advance(item.Logits));
+        if (sampled.Count == 1) sampled[0].Sequence.Advance(_runner.LogitsRow(sampled[0].Row));
+        else Parallel.ForEach(sampled, item => item.Sequence.Advance(_runner.LogitsRow(item.Row)));
         _generatedTokens += sampled.Count;
 
         foreach (var sequence in _running.Where(s => s.Finished).ToList()) Retire(sequence, null, keepPrefix: true);

@@ -16,6 +16,7 @@ internal sealed class ModelRunner(LlavaForConditionalGeneration model, KvCache c
 {
     private readonly int _vocabSize = model.Config.Text.VocabSize;
     private readonly int _imageSeqLength = model.Config.ImageSeqLen;
+    private float[] _logits = [];
 
     /// <summary>
     /// Builds the decoder input for positions <c>CachedLength .. PrefillTarget - 1</c>: prompt embeddings with image
@@ -62,9 +63,10 @@ internal sealed class ModelRunner(LlavaForConditionalGeneration model, KvCache c
 
     /// <summary>
     /// One packed forward over <paramref name="plan"/> (decode chunks first, as <see cref="StepPlanner"/> orders them).
-    /// Returns, per chunk, the logits to sample from, or null for a prefill chunk that does not finish its prompt.
+    /// Returns, per chunk, the row of <see cref="LogitsRow"/> holding the logits to sample from, or -1 for a prefill
+    /// chunk that does not finish its prompt. The rows stay valid until the next call.
     /// </summary>
-    public float[]?[] Run(IReadOnlyList<PlannedChunk> plan)
+    public int[] Run(IReadOnlyList<PlannedChunk> plan)
     {
         using var inference = torch.inference_mode(true);
         using var scope = torch.NewDisposeScope();
@@ -80,14 +82,24 @@ internal sealed class ModelRunner(LlavaForConditionalGeneration model, KvCache c
         var batch = new ForwardBatch(plan.Select(c => new SequenceChunk(c.Sequence.Slot, c.Start, c.Length)).ToList());
         var logits = model.ForwardCached(embeds, batch, cache);
 
-        var wanted = Enumerable.Range(0, plan.Count).Where(i => plan[i].ProducesToken).ToArray();
-        var rows = new float[]?[plan.Count];
-        if (wanted.Length == 0) return rows;
-        var selected = wanted.Length == plan.Count ? logits : logits.index_select(0, torch.tensor(wanted.Select(i => (long)i).ToArray(), device: logits.device));
-        var flat = selected.cpu().data<float>().ToArray();
-        for (var k = 0; k < wanted.Length; k++) rows[wanted[k]] = flat.AsSpan(k * _vocabSize, _vocabSize).ToArray();
+        var rows = new int[plan.Count];
+        var wanted = new List<long>(plan.Count);
+        for (var i = 0; i < plan.Count; i++)
+        {
+            rows[i] = plan[i].ProducesToken ? wanted.Count : -1;
+            if (plan[i].ProducesToken) wanted.Add(i);
+        }
+        if (wanted.Count == 0) return rows;
+        var selected = wanted.Count == plan.Count ? logits : logits.index_select(0, torch.tensor(wanted.ToArray(), device: logits.device));
+        var size = wanted.Count * _vocabSize;
+        // One buffer reused across steps: per-row arrays of 32k floats would be large-object-heap garbage every step.
+        if (_logits.Length < size) _logits = new float[size];
+        selected.cpu().data<float>().CopyTo(_logits.AsSpan(0, size), 0, 0);
         return rows;
     }
+
+    /// <summary>Logits of one row produced by the last <see cref="Run"/>.</summary>
+    public ReadOnlySpan<float> LogitsRow(int row) => _logits.AsSpan(row * _vocabSize, _vocabSize);
 
     /// <summary>
     /// Feature rows of the images overlapping positions <paramref name="start"/> onward, as <c>[1, rows, hidden]</c>;
