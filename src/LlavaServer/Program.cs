@@ -1,3 +1,5 @@
+using Llava.Engine.Prompting;
+using Llava.Model;
 using LlavaServer.Cli;
 using LlavaServer.Hosting;
 
@@ -27,4 +29,10 @@ catch (CliException e)
     Console.Error.WriteLine("error: " + e.Message);
     Console.Error.WriteLine("(--help lists the options)");
     return 2;
+}
+catch (Exception e) when (e is ModelLoadException or PromptException or FileNotFoundException or DirectoryNotFoundException
+                              or InvalidDataException or ArgumentException)
+{
+    Console.Error.WriteLine("error: " + e.Message);
+    return 1;
 }
