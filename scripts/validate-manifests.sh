@@ -5,8 +5,9 @@
 #   - against the server and the image: probes on the server's /ready and /health routes, ports, option names,
 #     non-root and read-only root, the model mount, GPU requests, grace period vs. drain, HPA metrics, PDB,
 #     ServiceMonitor; and docker-compose.yml likewise (deploy/validate/*.mjs).
-# Needs kustomize v5 (standalone or the one inside kubectl); when neither is here it installs Debian 13's
-# kustomize package through apt, pinned so that nothing else comes from that release. Needs Node.js >= 20 with npm.
+#   - docker-compose.yml against the Compose Specification, each profile (docker-compose config).
+# Needs kustomize v5 (standalone or the one inside kubectl) and docker-compose v2; what is missing comes from
+# Debian 13 through apt, pinned so that nothing else comes from that release. Needs Node.js >= 20 with npm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,30 +34,34 @@ kustomize_command() {
     fi
 }
 
-# Debian 12's kubernetes-client carries kustomize v2; Debian 13 has kustomize 5.6, a Go binary that needs
-# only libc6 >= 2.34, which Debian 12 has.
-install_kustomize() {
-    log "installing kustomize from Debian 13 (pinned to that one package)"
-    local sources=/etc/apt/sources.list.d/llava-kustomize-trixie.sources
-    local pin=/etc/apt/preferences.d/llava-kustomize-trixie
+# Debian 12 lacks both tools in usable versions (its kubernetes-client carries kustomize v2). Debian 13 has
+# kustomize 5.6 and docker-compose 2.26, Go binaries that need only libc6 >= 2.34, which Debian 12 has.
+install_from_trixie() {
+    log "installing $* from Debian 13 (pinned to these packages)"
+    local sources=/etc/apt/sources.list.d/llava-validate-trixie.sources
+    local pin=/etc/apt/preferences.d/llava-validate-trixie
     printf 'Types: deb\nURIs: %s\nSuites: trixie\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
         "$DEBIAN_MIRROR" >"$sources"
-    printf 'Package: *\nPin: release n=trixie\nPin-Priority: -10\n\nPackage: kustomize\nPin: release n=trixie\nPin-Priority: 500\n' >"$pin"
+    printf 'Package: *\nPin: release n=trixie\nPin-Priority: -10\n\nPackage: %s\nPin: release n=trixie\nPin-Priority: 500\n' "$*" >"$pin"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kustomize >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
     rm -f "$sources" "$pin"
 }
+
+# docker-compose v2 checks docker-compose.yml against the Compose Specification without a Docker engine.
+compose_v2() { command -v docker-compose >/dev/null && [[ $(docker-compose version --short 2>/dev/null) == 2.* ]]; }
 
 command -v node >/dev/null && command -v npm >/dev/null || {
     log "installing nodejs and npm"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
 }
+missing=()
+[[ -n $(kustomize_command) ]] || missing+=(kustomize)
+compose_v2 || missing+=(docker-compose)
+((${#missing[@]} == 0)) || install_from_trixie "${missing[@]}"
 render=$(kustomize_command)
-if [[ -z $render ]]; then
-    install_kustomize
-    render=$(kustomize_command)
-    [[ -n $render ]] || { log "no kustomize v5 after installing it"; exit 1; }
-fi
+[[ -n $render ]] || { log "no kustomize v5 after installing it"; exit 1; }
+compose_v2 || { log "no docker-compose v2 after installing it"; exit 1; }
 
 npm ci --prefix deploy/validate --no-audit --no-fund --loglevel=error >/dev/null
 
@@ -66,6 +71,11 @@ for target in deploy/kubernetes/overlays/* deploy/kubernetes/examples/*; do
     name=${target#deploy/kubernetes/}
     $render "$target" >"$rendered/${name//\//-}.yaml"
     log "rendered $name ($(grep -c '^kind:' "$rendered/${name//\//-}.yaml") objects) with $render"
+done
+
+for profile in gpu cpu observability; do
+    docker-compose --profile "$profile" config --quiet
+    log "docker-compose.yml: profile $profile valid"
 done
 
 cd deploy/validate
