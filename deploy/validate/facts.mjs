@@ -52,7 +52,8 @@ function image(dockerfile) {
   const runtime = lines.slice(runtimeStart);
   const env = {};
   for (const line of runtime.filter((l) => /^ENV\s/i.test(l))) {
-    for (const [, key, value] of line.slice(4).matchAll(/(\S+?)=(\S*)/g)) env[key] = value;
+    // Values built from build arguments (Llava__Device=${TORCH_BACKEND}) depend on the build; they are left out.
+    for (const [, key, value] of line.slice(4).matchAll(/(\S+?)=(\S*)/g)) if (!value.includes("${")) env[key] = value;
   }
   const arg = (name) => runtime.map((l) => l.match(new RegExp(`^ARG\\s+${name}=(\\S+)`))).find(Boolean)?.[1];
   const user = single(runtime.join("\n"), /^USER\s+(\S+)/m, "the Dockerfile's USER").replace(/^\$\{(\w+)\}$/, (_, name) => arg(name));
