@@ -14,6 +14,15 @@ try
         }
         return await GenerateCommand.RunAsync(new ArgumentReader(generateArgs), Console.Out);
     }
+    if (args is ["healthcheck", .. var healthArgs])
+    {
+        if (CommandLine.WantsHelp(healthArgs))
+        {
+            Console.WriteLine(HealthCheckCommand.Usage);
+            return 0;
+        }
+        return await HealthCheckCommand.RunAsync(new ArgumentReader(healthArgs), Console.Out);
+    }
     if (CommandLine.WantsHelp(args))
     {
         Console.Write(CommandLine.Help());
