@@ -1,3 +1,5 @@
+using Llava.Engine.Prompting;
+using Llava.Model;
 using LlavaServer.Cli;
 using LlavaServer.Hosting;
 
@@ -11,6 +13,15 @@ try
             return 0;
         }
         return await GenerateCommand.RunAsync(new ArgumentReader(generateArgs), Console.Out);
+    }
+    if (args is ["healthcheck", .. var healthArgs])
+    {
+        if (CommandLine.WantsHelp(healthArgs))
+        {
+            Console.WriteLine(HealthCheckCommand.Usage);
+            return 0;
+        }
+        return await HealthCheckCommand.RunAsync(new ArgumentReader(healthArgs), Console.Out);
     }
     if (CommandLine.WantsHelp(args))
     {
@@ -27,4 +38,10 @@ catch (CliException e)
     Console.Error.WriteLine("error: " + e.Message);
     Console.Error.WriteLine("(--help lists the options)");
     return 2;
+}
+catch (Exception e) when (e is ModelLoadException or PromptException or FileNotFoundException or DirectoryNotFoundException
+                              or InvalidDataException or ArgumentException)
+{
+    Console.Error.WriteLine("error: " + e.Message);
+    return 1;
 }

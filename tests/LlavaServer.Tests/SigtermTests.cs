@@ -50,6 +50,8 @@ public partial class SigtermTests
             Assert.EndsWith("data: [DONE]\n\n", rest);
             Assert.Contains("\"finish_reason\":\"length\"", rest);
             Assert.True(process.ExitCode == 0, string.Join("\n", output));
+            // The tiny model is fast: without this the stream could have ended before the signal, draining nothing.
+            Assert.Contains(output, line => line.Contains("for 1 in-flight request(s)", StringComparison.Ordinal));
         }
         finally
         {

@@ -72,6 +72,7 @@ public static class CommandLine
         var text = new StringBuilder("""
             Usage: LlavaServer [options]            serve the OpenAI-compatible API
                    LlavaServer generate --help      one-shot generation from the command line
+                   LlavaServer healthcheck --help   probe a running server's /health (the container HEALTHCHECK)
 
             Options (each also settable as Llava__<Key> in the environment or "Llava": { "<Key>": … } in appsettings.json):
 

@@ -1,6 +1,7 @@
 using Llava.Engine.Generation;
 using Llava.Engine.Prompting;
 using Llava.Engine.Sampling;
+using Llava.Model;
 using LlavaServer.Cli;
 
 namespace LlavaServer.Hosting;
@@ -71,7 +72,11 @@ public sealed class EngineHost(ServerOptions options, EngineLoader loader, ILogg
         catch (Exception e)
         {
             _state = EngineState.Failed;
-            logger.LogCritical(e, "could not load the model from {ModelPath}", EngineOptions.ModelPath);
+            // A bad checkpoint folder is an operator's mistake with a self-explaining message, not a bug: no stack trace.
+            if (e is ModelLoadException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
+                logger.LogCritical("could not load the model from {ModelPath}: {Reason}", EngineOptions.ModelPath, e.Message);
+            else
+                logger.LogCritical(e, "could not load the model from {ModelPath}", EngineOptions.ModelPath);
             Environment.ExitCode = 1;
             lifetime.StopApplication();
         }
