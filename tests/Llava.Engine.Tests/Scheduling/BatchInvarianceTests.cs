@@ -44,5 +44,7 @@ public class BatchInvarianceTests
         }
         for (var i = 0; i < names.Count; i++)
             Assert.Equal(GoldenCases.Ints(GoldenCases.Get(names[i]).GetProperty("greedy").GetProperty("ids")), together[i].Tokens);
+        // The seeded runs really sample: most leave the greedy path of the same prompt.
+        Assert.True(Enumerable.Range(0, 6).Count(i => !together[names.Count + i].Tokens.SequenceEqual(together[i].Tokens)) >= 3);
     }
 }

@@ -36,6 +36,11 @@ public class PreemptionTests
         var firstAlone = await Run(engine, first, firstParameters);
         var secondAlone = await Run(engine, second, secondParameters);
         Assert.Equal(0, engine.GetStats().Preemptions);
+        if (sampled)
+        {
+            // The draws matter: sampling leaves the greedy path, so a random stream restarted on resume would show.
+            Assert.NotEqual((await Run(engine, first, Greedy(200))).Tokens, firstAlone.Tokens);
+        }
 
         var together = await Task.WhenAll(Run(engine, first, firstParameters), Run(engine, second, secondParameters));
 
