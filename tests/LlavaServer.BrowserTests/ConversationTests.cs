@@ -18,7 +18,7 @@ public sealed class ConversationTests(OpenServer server) : IDisposable
     {
         const int maxTokens = 120;
         const string question = "What is in this picture?";
-        var playground = await server.OpenAsync();
+        var playground = await server.OpenAsync(height: 860);
         await playground.UseGreedyAsync(maxTokens, ignoreEos: true);
 
         await playground.AttachAsync(RepoPaths.Image(Photo));
@@ -58,6 +58,7 @@ public sealed class ConversationTests(OpenServer server) : IDisposable
 
         // The README's picture of the playground; copy it to docs/playground.png when the page changes.
         await Expect(playground.RunningStat).ToHaveTextAsync("0 of 8");
+        await playground.Page.Locator(".side").EvaluateAsync("side => { side.scrollTop = 0; }");
         await playground.Page.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "playground.png") });
     }
 

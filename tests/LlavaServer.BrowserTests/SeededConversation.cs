@@ -61,7 +61,10 @@ internal static class SeededConversation
                     ["message"] = "The image could not be decoded.", ["status"] = 400, ["type"] = "invalid_request_error",
                     ["code"] = null, ["param"] = "messages",
                 },
-                ["metrics"] = Metrics(exact: false),
+                ["metrics"] = new JsonObject
+                {
+                    ["timeToFirstTokenMs"] = null, ["tokensPerSecond"] = null, ["promptTokens"] = null, ["completionTokens"] = 0, ["exact"] = false,
+                },
             },
         };
         var conversations = new JsonArray(new JsonObject { ["id"] = "seeded", ["createdAt"] = 0, ["messages"] = messages });

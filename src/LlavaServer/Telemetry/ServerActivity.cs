@@ -13,6 +13,12 @@ public sealed class ServerActivity : IHostedService, IDisposable
     /// <summary>Length of the window the rates are averaged over.</summary>
     public const int RateWindowSeconds = 5;
 
+    private static readonly HashSet<string> CountedInstruments =
+    [
+        "llava.time_to_first_token", "llava.inter_token_latency", "llava.prompt_tokens", "llava.images_processed",
+        "llava.sequences_finished",
+    ];
+
     private readonly IMeterFactory _meterFactory;
     private readonly TimeProvider _clock;
     private readonly long _started;
@@ -34,10 +40,13 @@ public sealed class ServerActivity : IHostedService, IDisposable
         _listener.InstrumentPublished = (instrument, listener) =>
         {
             // Only this server's meter: tests run several servers in one process, each with its own factory.
-            if (instrument.Meter.Name == ServerMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, _meterFactory))
+            if (instrument.Meter.Name == ServerMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, _meterFactory)
+                && CountedInstruments.Contains(instrument.Name))
+            {
                 listener.EnableMeasurementEvents(instrument);
+            }
         };
-        _listener.SetMeasurementEventCallback<double>((instrument, _, _, _) => OnLatency(instrument.Name));
+        _listener.SetMeasurementEventCallback<double>((_, _, _, _) => OnTokenLatency());
         _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => OnCount(instrument.Name, value));
     }
 
@@ -55,9 +64,9 @@ public sealed class ServerActivity : IHostedService, IDisposable
     /// <summary>Prompt tokens submitted per second over the last <see cref="RateWindowSeconds"/> seconds.</summary>
     public double PromptTokensPerSecond => _promptRate.PerSecond();
 
-    private void OnLatency(string instrument)
+    /// <summary>A time to first token or an inter-token latency: either way, one token was generated.</summary>
+    private void OnTokenLatency()
     {
-        if (instrument is not ("llava.time_to_first_token" or "llava.inter_token_latency")) return;
         Interlocked.Increment(ref _generationTokens);
         _generationRate.Add(1);
     }

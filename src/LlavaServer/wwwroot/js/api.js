@@ -23,8 +23,8 @@ export class ApiClient {
     this.apiKey = apiKey;
   }
 
-  async getJson(path, signal) {
-    const response = await this.#send(path, { headers: this.#headers(), signal });
+  async getJson(path) {
+    const response = await this.#send(path, { headers: this.#headers() });
     return response.json();
   }
 

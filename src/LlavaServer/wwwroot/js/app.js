@@ -18,6 +18,7 @@ const ui = {
   scroller: $('thread-scroller'),
   emptyThread: $('empty-thread'),
   thread: $('thread'),
+  chat: document.querySelector('main.chat'),
   composer: $('composer'),
   attachments: $('attachments'),
   composerError: $('composer-error'),
@@ -53,6 +54,8 @@ function start() {
       panel.refresh();
     }
   });
+  // Settings apply as they are typed; Enter in a field must not reload the page.
+  ui.settingsForm.addEventListener('submit', event => event.preventDefault());
   ui.model.addEventListener('change', () => {
     settings.model = ui.model.value;
     saveSettings(settings);
@@ -246,8 +249,9 @@ function onPaste(event) {
   attach(files);
 }
 
+/** The whole chat column takes dropped images; a file dropped elsewhere must not replace the page. */
 function bindDragAndDrop() {
-  const zone = ui.composer;
+  const zone = ui.chat;
   let depth = 0;
   const hasFiles = event => [...event.dataTransfer.types].includes('Files');
   zone.addEventListener('dragenter', event => {
@@ -270,6 +274,11 @@ function bindDragAndDrop() {
     ui.dropOverlay.hidden = true;
     attach([...event.dataTransfer.files]);
   });
+  for (const type of ['dragover', 'drop']) {
+    document.addEventListener(type, event => {
+      if (hasFiles(event)) event.preventDefault();
+    });
+  }
 }
 
 async function onThreadClick(event) {

@@ -76,7 +76,8 @@ function assistantMessage(message, index, canRegenerate) {
   if (message.pending && !message.text) item.append(element('p', 'typing', 'Waiting for the first token…'));
   if (message.stopped) item.append(element('p', 'stopped', 'Stopped.'));
   if (message.error) item.append(errorBox(message.error));
-  if (message.metrics) item.append(metricsLine(message));
+  // A request refused or stopped before its first token has nothing to measure.
+  if (message.metrics && (message.metrics.exact || message.metrics.completionTokens > 0)) item.append(metricsLine(message));
 
   if (!message.pending) {
     const actions = element('div', 'message-actions');
