@@ -71,7 +71,7 @@ public sealed class AttachmentTests(OpenServer server) : IDisposable
 
         var (status, message) = await DirectApi.RefusalAsync(_http, DirectApi.User("What is this?", DirectApi.DataUrl("image/png", broken)));
         var error = playground.LastAnswer.Locator(".error");
-        await Expect(error).ToHaveAttributeAsync("role", "alert");
+        await Expect(playground.Page.Locator("#announcer")).ToHaveTextAsync($"The server answered with an error: {message}");
         await Expect(error.Locator("strong")).ToContainTextAsync($"Error {status}");
         await Expect(error.Locator(".error-message")).ToHaveTextAsync(message);
         await Expect(playground.LastAnswer.Locator(".content")).ToBeEmptyAsync();

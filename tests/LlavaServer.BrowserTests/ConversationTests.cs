@@ -63,6 +63,53 @@ public sealed class ConversationTests(OpenServer server) : IDisposable
     }
 
     [Fact]
+    public async Task TheSettingsGoIntoTheRequest()
+    {
+        var playground = await server.OpenAsync();
+        await Expect(playground.Page.GetByLabel("Model", new() { Exact = true })).ToHaveValueAsync("tiny-llava-visible");
+        await playground.SetAsync("System prompt", "Answer briefly.");
+        await playground.SetAsync("Temperature", "0.4");
+        await playground.SetAsync("Top p", "0.5");
+        await playground.SetAsync("Max tokens", "3");
+        await playground.SetAsync("Seed", "1234");
+        await playground.SetAsync("Extra request fields (JSON)", """{"top_k": 7, "stream": false}""");
+
+        var request = await playground.Page.RunAndWaitForRequestAsync(() => playground.AskAsync("Hi"), "**/v1/chat/completions");
+        await playground.WaitForAnswerAsync();
+
+        var body = System.Text.Json.JsonDocument.Parse(request.PostData!).RootElement;
+        Assert.Equal("tiny-llava-visible", body.GetProperty("model").GetString());
+        Assert.Equal(0.4, body.GetProperty("temperature").GetDouble());
+        Assert.Equal(0.5, body.GetProperty("top_p").GetDouble());
+        Assert.Equal(3, body.GetProperty("max_tokens").GetInt32());
+        Assert.Equal(1234, body.GetProperty("seed").GetInt64());
+        Assert.Equal(7, body.GetProperty("top_k").GetInt32());
+        Assert.True(body.GetProperty("stream").GetBoolean());
+        Assert.True(body.GetProperty("stream_options").GetProperty("include_usage").GetBoolean());
+        var messages = body.GetProperty("messages");
+        Assert.Equal(2, messages.GetArrayLength());
+        Assert.Equal("system", messages[0].GetProperty("role").GetString());
+        Assert.Equal("Answer briefly.", messages[0].GetProperty("content").GetString());
+        Assert.Equal("Hi", messages[1].GetProperty("content").GetString());
+    }
+
+    [Fact]
+    public async Task AnInvalidSettingIsNamedAndNothingIsSent()
+    {
+        var playground = await server.OpenAsync();
+        await playground.SetAsync("Temperature", "3");
+
+        await playground.AskAsync("Hi");
+
+        await Expect(playground.ComposerError).ToHaveTextAsync("Temperature must be between 0 and 2.");
+        var field = playground.Page.GetByLabel("Temperature", new() { Exact = true });
+        await Expect(field).ToBeFocusedAsync();
+        await Expect(field).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(playground.Messages).ToHaveCountAsync(0);
+        await Expect(playground.MessageBox).ToHaveValueAsync("Hi");
+    }
+
+    [Fact]
     public async Task TheConversationIsKeptAcrossAReload()
     {
         var playground = await server.OpenAsync();

@@ -47,12 +47,16 @@ start();
 
 function start() {
   collapseSectionsOnNarrowScreens();
+  let keyTimer;
   bindSettingsForm(ui.settingsForm, settings, name => {
     saveSettings(settings);
-    if (name === 'apiKey') {
+    if (name !== 'apiKey') return;
+    // Try the key once typing pauses, not with every partial key.
+    clearTimeout(keyTimer);
+    keyTimer = setTimeout(() => {
       loadModels();
       panel.refresh();
-    }
+    }, 300);
   });
   // Settings apply as they are typed; Enter in a field must not reload the page.
   ui.settingsForm.addEventListener('submit', event => event.preventDefault());
@@ -111,18 +115,8 @@ async function send() {
     ui.message.focus();
     return;
   }
-  let fields;
-  try {
-    fields = samplingFields(settings);
-  } catch (error) {
-    if (!(error instanceof SettingsError)) throw error;
-    showComposerError(error.message);
-    ui.settingsSection.open = true;
-    const field = $(error.fieldId);
-    field.setAttribute('aria-invalid', 'true');
-    field.focus();
-    return;
-  }
+  const fields = fieldsOrShowError();
+  if (!fields) return;
   hideComposerError();
   const conversation = conversations.currentOrNew();
   conversation.messages.push({ role: 'user', text, images: attachments.take() });
@@ -189,12 +183,17 @@ function saveEdit(index) {
   answer(conversation, fields);
 }
 
+/** The request's sampling fields, or null after pointing at the setting that is wrong. */
 function fieldsOrShowError() {
   try {
     return samplingFields(settings);
   } catch (error) {
     if (!(error instanceof SettingsError)) throw error;
     showComposerError(error.message);
+    ui.settingsSection.open = true;
+    const field = $(error.fieldId);
+    field.setAttribute('aria-invalid', 'true');
+    field.focus();
     return null;
   }
 }

@@ -88,9 +88,9 @@ function assistantMessage(message, index, canRegenerate) {
   return item;
 }
 
+/** The thread is rebuilt often, so the box is no live region; the page announces a new error once. */
 function errorBox(error) {
   const box = element('div', 'error');
-  box.setAttribute('role', 'alert');
   const heading = [error.status ? `Error ${error.status}` : 'Error', error.code ?? error.type].filter(Boolean).join(' · ');
   box.append(element('strong', null, heading), element('span', 'error-message', error.message));
   return box;
