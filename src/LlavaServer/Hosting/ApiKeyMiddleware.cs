@@ -6,7 +6,8 @@ namespace LlavaServer.Hosting;
 
 /// <summary>
 /// When API keys are configured, every request but the probes, the metrics scrape and the API
-/// documentation needs <c>Authorization: Bearer KEY</c> with one of them.
+/// documentation needs <c>Authorization: Bearer KEY</c> with one of them. The playground's static files are
+/// served before this runs (<see cref="PlaygroundFiles"/>), so the page itself stays open.
 /// </summary>
 public sealed class ApiKeyMiddleware(RequestDelegate next, ServerOptions options)
 {

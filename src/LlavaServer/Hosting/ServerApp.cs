@@ -4,6 +4,7 @@ using LlavaServer.Api.Chat;
 using LlavaServer.Api.Contracts;
 using LlavaServer.Api.Errors;
 using LlavaServer.Api.Images;
+using LlavaServer.Api.Status;
 using LlavaServer.Telemetry;
 
 namespace LlavaServer.Hosting;
@@ -42,6 +43,9 @@ public static class ServerApp
         builder.Services.AddSingleton<RemoteImageFetcher>();
         builder.Services.AddSingleton<ImageUrlResolver>();
         builder.Services.AddSingleton<InFlightRequests>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ServerActivity>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ServerActivity>());
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.PropertyNamingPolicy = ApiJson.Options.PropertyNamingPolicy;
@@ -61,6 +65,7 @@ public static class ServerApp
         app.Use(inFlight.TrackAsync);
         app.UseMiddleware<ApiErrorMiddleware>();
         app.UseStatusCodePages(context => ErrorResponses.WriteForBareStatusAsync(context.HttpContext));
+        app.UsePlayground();
         app.UseMiddleware<ApiKeyMiddleware>();
         app.UseSwaggerUI(ui =>
         {
@@ -74,6 +79,7 @@ public static class ServerApp
         app.MapModels();
         app.MapChatCompletions();
         app.MapTokenizer();
+        app.MapStatus();
         return app;
     }
 

@@ -1,0 +1,41 @@
+using LlavaServer.Hosting;
+using LlavaServer.Telemetry;
+
+namespace LlavaServer.Api.Status;
+
+/// <summary><c>GET /v1/status</c>: running and waiting sequences, KV-cache use, token rates, limits.</summary>
+internal static class StatusEndpoints
+{
+    public static void MapStatus(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/v1/status", (EngineHost host, ServerActivity activity, InFlightRequests inFlight, ServerOptions options) =>
+                TypedResults.Json(Read(host, activity, inFlight, options), StatusJsonContext.Default.ServerStatus))
+            .WithName("ServerStatus").WithTags("Operations")
+            .Produces<ServerStatus>().ProducesApiErrors(StatusCodes.Status401Unauthorized);
+    }
+
+    private static ServerStatus Read(EngineHost host, ServerActivity activity, InFlightRequests inFlight, ServerOptions options)
+    {
+        var engine = host.Engine;
+        var running = engine?.RunningCount ?? 0;
+        return new ServerStatus(
+            "server.status",
+            host.State.ToString().ToLowerInvariant(),
+            engine?.Model.Name,
+            activity.Uptime.TotalSeconds,
+            new RequestCounts(running, engine?.WaitingCount ?? 0, options.MaxNumSeqs, options.MaxWaitingRequests, inFlight.Count),
+            new KvCacheUse(running, options.MaxNumSeqs, running / (double)options.MaxNumSeqs),
+            new Throughput(
+                activity.GenerationTokensPerSecond,
+                activity.PromptTokensPerSecond,
+                ServerActivity.RateWindowSeconds,
+                activity.GenerationTokens,
+                activity.PromptTokens,
+                activity.ImagesProcessed,
+                activity.SequencesFinished),
+            [],
+            new ServerLimits(engine?.Model.MaxModelLength ?? options.MaxModelLen, options.MaxImageBytes, options.MaxImagesPerRequest,
+                options.MaxRequestBodyBytes),
+            engine?.LiveTensorCount);
+    }
+}

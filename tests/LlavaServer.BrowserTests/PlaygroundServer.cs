@@ -1,0 +1,109 @@
+using System.Net.Http.Headers;
+using Llava.Engine.Generation;
+using Llava.TestSupport;
+using LlavaServer.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace LlavaServer.BrowserTests;
+
+/// <summary>
+/// The real server (Kestrel on a free loopback port, the fixture model) and a headless Chromium, started once
+/// per test collection. Each test opens the page in a fresh browser context, so storage starts empty.
+/// </summary>
+public abstract class PlaygroundServer : IAsyncLifetime
+{
+    private IPlaywright? _playwright;
+
+    public WebApplication App { get; private set; } = null!;
+    public string BaseUrl { get; private set; } = "";
+    public IBrowser Browser { get; private set; } = null!;
+
+    public LlavaEngine Engine => App.Services.GetRequiredService<EngineHost>().Engine
+        ?? throw new InvalidOperationException("the engine is not ready");
+
+    /// <summary>Flags beyond the model and the address.</summary>
+    protected virtual IEnumerable<string> Arguments => [];
+
+    /// <summary>The key <see cref="CreateClient"/> sends, when the server requires one.</summary>
+    public virtual string? ApiKey => null;
+
+    public async Task InitializeAsync()
+    {
+        // The page's streams and the server panel run on a loaded two-core machine; waits bound hangs, not speed.
+        Assertions.SetDefaultExpectTimeout(30_000);
+        App = ServerApp.Build(["--model", RepoPaths.DefaultModel, "--host", "127.0.0.1", "--port", "0", .. Arguments]);
+        await App.StartAsync();
+        BaseUrl = App.Urls.Single();
+        await WaitUntilReadyAsync();
+        _playwright = await Playwright.CreateAsync();
+        Browser = await Chromium.LaunchAsync(_playwright);
+    }
+
+    public HttpClient CreateClient()
+    {
+        var client = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromMinutes(2) };
+        if (ApiKey is { } key) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    /// <summary>A new browser context (empty storage) with the playground open in it.</summary>
+    public async Task<Playground> OpenAsync(int width = 1280, int height = 800, ColorScheme colorScheme = ColorScheme.Light)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl,
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            ColorScheme = colorScheme,
+        });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/");
+        return new Playground(page);
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        using var probe = CreateClient();
+        for (var attempt = 0; attempt < 1200; attempt++)
+        {
+            using var response = await probe.GetAsync("/ready");
+            if (response.IsSuccessStatusCode) return;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("the server did not become ready");
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.DisposeAsync();
+        _playwright?.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
+
+/// <summary>Default settings but a small image limit, so the page's size check can be seen refusing a fixture image.</summary>
+public sealed class OpenServer : PlaygroundServer
+{
+    public const long ImageLimit = 300_000;
+
+    protected override IEnumerable<string> Arguments =>
+        ["--max-image-bytes", ImageLimit.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+}
+
+/// <summary>A server that requires an API key.</summary>
+public sealed class KeyedServer : PlaygroundServer
+{
+    public const string Key = "sk-playground-test-key";
+
+    protected override IEnumerable<string> Arguments => ["--api-key", Key];
+
+    public override string? ApiKey => Key;
+}
+
+[CollectionDefinition(nameof(OpenServer))]
+public sealed class OpenServerCollection : ICollectionFixture<OpenServer>;
+
+[CollectionDefinition(nameof(KeyedServer))]
+public sealed class KeyedServerCollection : ICollectionFixture<KeyedServer>;
