@@ -24,7 +24,8 @@ public sealed record ScenarioSummary(
     LatencyStats InterTokenLatencyMs,
     LatencyStats TimePerOutputTokenMs,
     LatencyStats RequestLatencyMs,
-    IReadOnlyList<string> Errors)
+    IReadOnlyList<string> Errors,
+    double? LoadAverage)
 {
     private const int ErrorsKept = 5;
 
@@ -50,6 +51,7 @@ public sealed record ScenarioSummary(
             LatencyStats.Of(completed.SelectMany(r => r.InterTokenMs).ToList()),
             LatencyStats.Of(completed.Where(r => r.TimePerOutputTokenMs is not null).Select(r => r.TimePerOutputTokenMs!.Value).ToList()),
             LatencyStats.Of(completed.Select(r => r.LatencyMs).ToList()),
-            results.Where(r => r.Error is not null).Select(r => $"{r.Outcome} ({r.Status}): {r.Error}").Distinct().Take(ErrorsKept).ToList());
+            results.Where(r => r.Error is not null).Select(r => $"{r.Outcome} ({r.Status}): {r.Error}").Distinct().Take(ErrorsKept).ToList(),
+            run.LoadAverage);
     }
 }

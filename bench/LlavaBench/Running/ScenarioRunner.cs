@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LlavaBench.Client;
+using LlavaBench.Reporting;
 
 namespace LlavaBench.Running;
 
@@ -26,6 +27,6 @@ public sealed class ScenarioRunner(StreamingChatClient client, TextWriter output
         }
 
         await Task.WhenAll(Enumerable.Range(0, scenario.Concurrency).Select(_ => Task.Run(Worker, cancellationToken)));
-        return new ScenarioRun(scenario, results, Stopwatch.GetElapsedTime(started).TotalSeconds);
+        return new ScenarioRun(scenario, results, Stopwatch.GetElapsedTime(started).TotalSeconds, MachineLoad.OneMinute());
     }
 }
