@@ -17,7 +17,8 @@ namespace LlavaBench;
 /// </summary>
 public sealed class BenchCommand(BenchOptions options, TextWriter output)
 {
-    private const int EngineOnlyRuns = 2;
+    private const int SingleStreamRounds = 5;
+    private const int StepsPerRound = 10;
     private readonly bool _inPlaceProgress = !Console.IsOutputRedirected;
     private readonly int _salt = Random.Shared.Next(1, 1_000_000);
     private TimeSpan StallAfter => TimeSpan.FromSeconds(options.StallSeconds);
@@ -104,21 +105,9 @@ public sealed class BenchCommand(BenchOptions options, TextWriter output)
         var promptTokens = await WarmUpAsync(client, Workloads.Rotating(factory, _salt)(0), cancellationToken);
 
         BareForwardTimes? bare = null;
+        SingleStreamProfile? singleStream = null;
         if (modelPath is not null && options.BareIterations > 0)
-        {
-            output.WriteLine($"timing the bare model ({promptTokens}-token prompt, {options.BareIterations} decode steps per batch size) …");
-            bare = BareForwardBenchmark.Measure(modelPath, dtype, promptTokens, options.MaxTokens, options.Concurrency, options.BareIterations);
-            output.WriteLine("  decode step: " + string.Join(", ", bare.Decode.Select(d => $"batch {d.Batch} {d.StepMs:F1} ms")) +
-                             $"; image encode {bare.ImageEncodeMs:F0} ms; prefill {bare.PrefillMs:F0} ms");
-        }
-        double? engineOnly = null;
-        if (target.Engine is { } engine)
-        {
-            output.WriteLine("timing single-stream decode through the engine API (no HTTP) …");
-            engineOnly = await EngineOnlyTiming.TimePerOutputTokenAsync(engine, BenchImages.Png(_salt + 3_000),
-                Questions.Repeated, options.MaxTokens, EngineOnlyRuns, cancellationToken);
-            output.WriteLine($"  {engineOnly:F1} ms per token");
-        }
+            (bare, singleStream) = await MeasureSingleStreamAsync(modelPath, dtype, promptTokens, target, factory, client, cancellationToken);
 
         var runner = new ScenarioRunner(client, output, _inPlaceProgress);
         var summaries = new List<ScenarioSummary>();
@@ -128,17 +117,51 @@ public sealed class BenchCommand(BenchOptions options, TextWriter output)
                 options.RequestsAt(concurrency), Workloads.Rotating(factory, _salt + 10_000 * concurrency));
             summaries.Add(ScenarioSummary.From(await runner.RunAsync(scenario, cancellationToken)));
         }
-        var cold = new Scenario("cold: new image + question", Scenario.CacheMiss, 1, options.CacheRequests,
-            Workloads.Cold(factory, _salt, options.CacheRequests));
-        summaries.Add(ScenarioSummary.From(await runner.RunAsync(cold, cancellationToken)));
-        var hotBody = Workloads.Hot(factory, _salt);
-        await WarmUpAsync(client, hotBody(0), cancellationToken);
-        var hot = new Scenario("hot: repeated image + question", Scenario.CacheHit, 1, options.CacheRequests, hotBody);
-        summaries.Add(ScenarioSummary.From(await runner.RunAsync(hot, cancellationToken)));
+        summaries.AddRange(await RunCacheScenariosAsync(runner, factory, client, cancellationToken));
 
-        var run = new DTypeRun(dtype, loadStart, MachineLoad.OneMinute(), bare, engineOnly, summaries,
-            TargetEvaluator.Evaluate(summaries, bare));
+        var run = new DTypeRun(dtype, loadStart, MachineLoad.OneMinute(), bare, singleStream, summaries,
+            TargetEvaluator.Evaluate(summaries, singleStream));
         return (run, target.ModelId);
+    }
+
+    /// <summary>The bare model's timings, then alternating single-stream rounds: bare step, engine API, HTTP.</summary>
+    private async Task<(BareForwardTimes, SingleStreamProfile)> MeasureSingleStreamAsync(string modelPath, string dtype, int promptTokens,
+        BenchTarget target, ChatRequestFactory factory, StreamingChatClient client, CancellationToken cancellationToken)
+    {
+        output.WriteLine($"timing the bare model ({promptTokens}-token prompt, {options.BareIterations} decode steps per batch size) …");
+        using var bare = new BareModel(modelPath, dtype, promptTokens, options.MaxTokens, options.Concurrency.Max());
+        var times = bare.MeasureAll(options.Concurrency, options.BareIterations);
+        output.WriteLine("  decode step: " + string.Join(", ", times.Decode.Select(d => $"batch {d.Batch} {d.StepMs:F1} ms")) +
+                         $"; image encode {times.ImageEncodeMs:F0} ms; prefill {times.PrefillMs:F0} ms");
+
+        output.WriteLine($"single stream: {SingleStreamRounds} rounds of bare decode steps, engine API and HTTP, alternating …");
+        var png = BenchImages.Png(_salt + 3_000);
+        var request = new SingleStreamRequest(factory.Build(BenchImages.DataUrl(png), Questions.Repeated), png, Questions.Repeated,
+            options.MaxTokens);
+        var profile = await SingleStreamProfiler.MeasureAsync(bare, target.Engine, client, request, SingleStreamRounds,
+            StepsPerRound, cancellationToken);
+        output.WriteLine($"  per token: bare {profile.BareDecodeMs:F1} ms, engine {profile.EngineMsPerToken:F1} ms, HTTP {profile.HttpMsPerToken:F1} ms");
+        return (times, profile);
+    }
+
+    /// <summary>
+    /// Cold and hot requests alternate in one sequential run, so both see the same machine load; the run is then
+    /// split into the two scenarios. The hot request is sent once beforehand so its caches are warm.
+    /// </summary>
+    private async Task<IEnumerable<ScenarioSummary>> RunCacheScenariosAsync(ScenarioRunner runner, ChatRequestFactory factory,
+        StreamingChatClient client, CancellationToken cancellationToken)
+    {
+        var cold = Workloads.Cold(factory, _salt, options.CacheRequests);
+        var hot = Workloads.Hot(factory, _salt);
+        await WarmUpAsync(client, hot(0), cancellationToken);
+        var alternating = new Scenario("cache: cold and hot alternating", Scenario.CacheMiss, 1, 2 * options.CacheRequests,
+            i => i % 2 == 0 ? cold(i / 2) : hot(i / 2));
+        var run = await runner.RunAsync(alternating, cancellationToken);
+        return
+        [
+            ScenarioSummary.From(run.Subset(alternating with { Name = "cold: new image + question", Kind = Scenario.CacheMiss }, i => i % 2 == 0)),
+            ScenarioSummary.From(run.Subset(alternating with { Name = "hot: repeated image + question", Kind = Scenario.CacheHit }, i => i % 2 == 1)),
+        ];
     }
 
     private async Task<(SoakSummary Soak, string ModelId)> SoakAsync(string dtype, string? modelPath, double minutes,

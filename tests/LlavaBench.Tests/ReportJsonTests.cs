@@ -18,7 +18,8 @@ public class ReportJsonTests
         };
         var scenario = ScenarioSummary.From(new ScenarioRun(new Scenario("throughput c=1", Scenario.Throughput, 1, 1, _ => ""), results, 2.7));
         var bare = new BareForwardTimes(293, 325, 220, 610, [new BatchDecodeTime(1, 29.5, 33.9)]);
-        var run = new DTypeRun("bfloat16", 3.1, 3.4, bare, 31.0, [scenario], TargetEvaluator.Evaluate([scenario], bare));
+        var singleStream = new SingleStreamProfile(1, 29.5, 30.5, 30.0, [new SingleStreamRound(29.5, 30.5, 30.0)]);
+        var run = new DTypeRun("bfloat16", 3.1, 3.4, bare, singleStream, [scenario], TargetEvaluator.Evaluate([scenario], singleStream));
         var plan = new SoakPlan("bfloat16", TimeSpan.FromMinutes(2), 32, 16, 64, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
         var soak = SoakRunner.Summarize(plan, results, 120,
             [new RssSample(0, 900), new RssSample(25, 1000), new RssSample(35, 1100), new RssSample(120, 1120)]);
@@ -39,7 +40,9 @@ public class ReportJsonTests
         Assert.Equal([1, 4, 16], root.GetProperty("settings").GetProperty("concurrency").EnumerateArray().Select(e => e.GetInt32()));
         var run = root.GetProperty("runs")[0];
         Assert.Equal("bfloat16", run.GetProperty("dtype").GetString());
-        Assert.Equal(29.5, run.GetProperty("bare").GetProperty("singleDecodeMs").GetDouble());
+        Assert.Equal(29.5, run.GetProperty("bare").GetProperty("decode")[0].GetProperty("stepMs").GetDouble());
+        Assert.Equal(30.5, run.GetProperty("singleStream").GetProperty("engineMsPerToken").GetDouble());
+        Assert.Equal(30.0, run.GetProperty("singleStream").GetProperty("perRound")[0].GetProperty("httpMsPerToken").GetDouble());
         var scenario = run.GetProperty("scenarios")[0];
         Assert.Equal("throughput", scenario.GetProperty("kind").GetString());
         Assert.Equal(800, scenario.GetProperty("timeToFirstTokenMs").GetProperty("p50").GetDouble());

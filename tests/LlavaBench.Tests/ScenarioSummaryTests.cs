@@ -52,6 +52,27 @@ public class ScenarioSummaryTests
     }
 
     [Fact]
+    public void ASequentialRunSplitsIntoSubRunsTimedByTheirOwnLatencies()
+    {
+        RequestResult[] results = [Completed(100, 190, 10), Completed(50, 95, 10), Completed(300, 570, 10), Completed(60, 105, 10)];
+        results[1] = results[1] with { LatencyMs = 1000 };
+        results[3] = results[3] with { LatencyMs = 3000 };
+        var alternating = new Scenario("alt", Scenario.CacheMiss, 1, 4, _ => "");
+        var run = new ScenarioRun(alternating, results, 10.0, 2.5);
+
+        var odd = run.Subset(alternating with { Name = "hot", Kind = Scenario.CacheHit }, i => i % 2 == 1);
+
+        Assert.Equal(2, odd.Results.Count);
+        Assert.Equal(4.0, odd.WallSeconds, 9);
+        Assert.Equal(2.5, odd.LoadAverage);
+        var summary = ScenarioSummary.From(odd);
+        Assert.Equal(("hot", Scenario.CacheHit, 2), (summary.Name, summary.Kind, summary.Requests));
+        Assert.Equal(55.0, summary.TimeToFirstTokenMs.P50);
+        Assert.Throws<InvalidOperationException>(() =>
+            new ScenarioRun(alternating with { Concurrency = 2 }, results, 10.0).Subset(alternating, _ => true));
+    }
+
+    [Fact]
     public void TargetsCompareTheScenariosTheIssueNames()
     {
         ScenarioSummary[] scenarios =
@@ -62,9 +83,9 @@ public class ScenarioSummaryTests
             Summary(Scenario.CacheMiss, 1, 20, 1000, 36),
             Summary(Scenario.CacheHit, 1, 25, 250, 36),
         ];
-        var bare = new BareForwardTimes(290, 322, 200, 600, [new BatchDecodeTime(1, 30, 33.3), new BatchDecodeTime(16, 80, 200)]);
+        var singleStream = new SingleStreamProfile(3, 30, 33, 36, []);
 
-        var targets = TargetEvaluator.Evaluate(scenarios, bare).ToDictionary(t => t.Name);
+        var targets = TargetEvaluator.Evaluate(scenarios, singleStream).ToDictionary(t => t.Name);
 
         Assert.Equal(9.0, targets["aggregate-throughput"].Measured!.Value, 9);
         Assert.True(targets["aggregate-throughput"].Met);
@@ -84,9 +105,9 @@ public class ScenarioSummaryTests
             Summary(Scenario.Throughput, 16, 200, 9000, 60),
             Summary(Scenario.CacheMiss, 1, 20, 1000, 36),
         ];
-        var bare = new BareForwardTimes(290, 322, 200, 600, [new BatchDecodeTime(1, 30, 33.3)]);
+        var singleStream = new SingleStreamProfile(3, 30, 33, 45, []);
 
-        var targets = TargetEvaluator.Evaluate(scenarios, bare).ToDictionary(t => t.Name);
+        var targets = TargetEvaluator.Evaluate(scenarios, singleStream).ToDictionary(t => t.Name);
 
         Assert.False(targets["aggregate-throughput"].Met);
         Assert.False(targets["single-stream-overhead"].Met);

@@ -10,11 +10,7 @@ public sealed record BareForwardTimes(
     int ContextTokens,
     double ImageEncodeMs,
     double PrefillMs,
-    IReadOnlyList<BatchDecodeTime> Decode)
-{
-    /// <summary>The single-sequence decode step the single-stream target compares against.</summary>
-    public double SingleDecodeMs => Decode.First(d => d.Batch == 1).StepMs;
-}
+    IReadOnlyList<BatchDecodeTime> Decode);
 
 /// <param name="TokensPerSecond">The ceiling this step time puts on aggregate decode throughput.</param>
 public sealed record BatchDecodeTime(int Batch, double StepMs, double TokensPerSecond);

@@ -29,14 +29,14 @@ public sealed record BenchSettings(
     int MaxWaitingRequests,
     double StallSeconds);
 
-/// <param name="EngineTimePerOutputTokenMs">Single-stream per-token time through the engine API, without HTTP.</param>
+/// <param name="SingleStream">Per-token time of one stream: bare model, engine API, HTTP.</param>
 /// <param name="LoadAverageStart">1-minute load average before and after the run, to show how busy the machine was.</param>
 public sealed record DTypeRun(
     [property: JsonPropertyName("dtype")] string DType,
     double? LoadAverageStart,
     double? LoadAverageEnd,
     BareForwardTimes? Bare,
-    double? EngineTimePerOutputTokenMs,
+    SingleStreamProfile? SingleStream,
     IReadOnlyList<ScenarioSummary> Scenarios,
     IReadOnlyList<TargetCheck> Targets);
 

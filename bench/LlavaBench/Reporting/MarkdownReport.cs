@@ -26,8 +26,11 @@ public static class MarkdownReport
             output.WriteLine($"Bare model ({bare.ContextTokens}-token context): decode step {decode}; " +
                              $"image encode {F(bare.ImageEncodeMs, 0)} ms; prefill of {bare.PromptTokens} tokens {F(bare.PrefillMs, 0)} ms.");
         }
-        if (run.EngineTimePerOutputTokenMs is { } engine)
-            output.WriteLine($"Engine API without HTTP, single stream: {F(engine, 1)} ms per token.");
+        if (run.SingleStream is { } single)
+        {
+            output.WriteLine($"Single stream, per token (medians of {single.Rounds} alternating rounds): bare decode step " +
+                             $"{F(single.BareDecodeMs, 1)} ms, engine API {Ms(single.EngineMsPerToken)}, HTTP streaming {Ms(single.HttpMsPerToken)}.");
+        }
         output.WriteLine();
         output.WriteLine("| target | goal | measured | met |");
         output.WriteLine("| --- | --- | ---: | --- |");
