@@ -9,13 +9,14 @@ public static class MarkdownReport
     {
         output.WriteLine($"### {run.DType}");
         output.WriteLine();
-        output.WriteLine("| scenario | conc. | done/sent | 429 | failed | stalled | req/s | gen tok/s | TTFT p50 | TTFT p95 | ITL p50 | ITL p95 | TPOT p50 | load |");
-        output.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        output.WriteLine("| scenario | conc. | done/sent | 429 | failed | stalled | req/s | gen tok/s | decode tok/s | TTFT p50 | TTFT p95 | ITL p50 | ITL p95 | TPOT p50 | load |");
+        output.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var s in run.Scenarios)
         {
             output.WriteLine(
                 $"| {s.Name} | {s.Concurrency} | {s.Completed}/{s.Requests} | {s.Rejected} | {s.Failed} | {s.Stalled} | " +
-                $"{F(s.RequestsPerSecond, 2)} | {F(s.OutputTokensPerSecond, 1)} | {Ms(s.TimeToFirstTokenMs.P50)} | " +
+                $"{F(s.RequestsPerSecond, 2)} | {F(s.OutputTokensPerSecond, 1)} | {(s.DecodeTokensPerSecond is { } d ? F(d, 1) : "–")} | " +
+                $"{Ms(s.TimeToFirstTokenMs.P50)} | " +
                 $"{Ms(s.TimeToFirstTokenMs.P95)} | {Ms(s.InterTokenLatencyMs.P50)} | {Ms(s.InterTokenLatencyMs.P95)} | " +
                 $"{Ms(s.TimePerOutputTokenMs.P50)} | {(s.LoadAverage is { } load ? F(load, 1) : "–")} |");
         }

@@ -19,6 +19,7 @@ public sealed record ScenarioSummary(
     double WallSeconds,
     double RequestsPerSecond,
     double OutputTokensPerSecond,
+    double? DecodeTokensPerSecond,
     double? MeanPromptTokens,
     LatencyStats TimeToFirstTokenMs,
     LatencyStats InterTokenLatencyMs,
@@ -34,6 +35,7 @@ public sealed record ScenarioSummary(
         var results = run.Results;
         var completed = results.Where(r => r.Outcome == RequestOutcome.Completed).ToList();
         var wall = Math.Max(run.WallSeconds, 1e-9);
+        var perToken = LatencyStats.Of(completed.Where(r => r.TimePerOutputTokenMs is not null).Select(r => r.TimePerOutputTokenMs!.Value).ToList());
         return new ScenarioSummary(
             run.Scenario.Name,
             run.Scenario.Kind,
@@ -46,10 +48,11 @@ public sealed record ScenarioSummary(
             run.WallSeconds,
             completed.Count / wall,
             completed.Sum(r => (double)r.CompletionTokens) / wall,
+            perToken.Mean is { } mean && mean > 0 ? run.Scenario.Concurrency * 1000 / mean : null,
             completed.Count == 0 ? null : completed.Average(r => (double)r.PromptTokens),
             LatencyStats.Of(completed.Where(r => r.FirstTokenMs is not null).Select(r => r.FirstTokenMs!.Value).ToList()),
             LatencyStats.Of(completed.SelectMany(r => r.InterTokenMs).ToList()),
-            LatencyStats.Of(completed.Where(r => r.TimePerOutputTokenMs is not null).Select(r => r.TimePerOutputTokenMs!.Value).ToList()),
+            perToken,
             LatencyStats.Of(completed.Select(r => r.LatencyMs).ToList()),
             results.Where(r => r.Error is not null).Select(r => $"{r.Outcome} ({r.Status}): {r.Error}").Distinct().Take(ErrorsKept).ToList(),
             run.LoadAverage);

@@ -4,8 +4,8 @@ using LlavaBench.Running;
 namespace LlavaBench.Reporting;
 
 /// <summary>
-/// The issue's targets for one dtype: aggregate throughput at the highest concurrency against a single stream
-/// (≥ half the concurrency, i.e. 8× at 16), single-stream time per token against the bare forward (≤ 1.3×), and
+/// The issue's targets for one dtype: aggregate decode throughput at the highest concurrency against a single
+/// stream (≥ half the concurrency, i.e. 8× at 16), single-stream time per token against the bare forward (≤ 1.3×), and
 /// time to first token with hot caches against cold (≤ 30%).
 /// </summary>
 public static class TargetEvaluator
@@ -23,15 +23,18 @@ public static class TargetEvaluator
         return [Aggregate(single, widest), SingleStream(singleStream), HotTtft(scenarios)];
     }
 
+    /// <summary>Decode throughput, as the issue states the target; the end-to-end ratio (prefill included) is given too.</summary>
     private static TargetCheck Aggregate(ScenarioSummary? single, ScenarioSummary? widest)
     {
-        if (single is null || widest is null || single.OutputTokensPerSecond <= 0)
+        if (single?.DecodeTokensPerSecond is not { } singleRate || widest?.DecodeTokensPerSecond is not { } widestRate)
             return new TargetCheck("aggregate-throughput", "≥ concurrency/2 × single stream", null, null,
                 "needs throughput scenarios at concurrency 1 and above 1");
         var goal = widest.Concurrency / 2.0;
-        var ratio = widest.OutputTokensPerSecond / single.OutputTokensPerSecond;
+        var ratio = widestRate / singleRate;
+        var endToEnd = widest.OutputTokensPerSecond / single.OutputTokensPerSecond;
         return new TargetCheck("aggregate-throughput", $"≥ {goal:0.#}× single stream", ratio, ratio >= goal,
-            $"{widest.OutputTokensPerSecond:F1} tok/s at concurrency {widest.Concurrency} / {single.OutputTokensPerSecond:F1} tok/s at 1");
+            $"decode {widestRate:F1} tok/s at concurrency {widest.Concurrency} / {singleRate:F1} tok/s at 1; " +
+            $"end to end {widest.OutputTokensPerSecond:F1} / {single.OutputTokensPerSecond:F1} tok/s = {endToEnd:F2}×");
     }
 
     /// <summary>From the alternating single-stream rounds, so both times saw the same machine load.</summary>
