@@ -17,7 +17,7 @@ namespace LlavaBench;
 /// </summary>
 public sealed class BenchCommand(BenchOptions options, TextWriter output)
 {
-    private const int SingleStreamRounds = 5;
+    private const int SingleStreamRounds = 7;
     private const int StepsPerRound = 10;
     private readonly bool _inPlaceProgress = !Console.IsOutputRedirected;
     private readonly int _salt = Random.Shared.Next(1, 1_000_000);

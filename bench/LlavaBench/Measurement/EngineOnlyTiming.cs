@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Llava.Engine.Generation;
 using Llava.Engine.Prompting;
 using Llava.Engine.Sampling;
+using LlavaBench.Reporting;
 using LlavaBench.Workload;
 
 namespace LlavaBench.Measurement;
@@ -13,8 +14,8 @@ namespace LlavaBench.Measurement;
 /// </summary>
 public static class EngineOnlyTiming
 {
-    /// <returns>Mean time per token after the first, ms; null if fewer than two tokens came.</returns>
-    public static async Task<double?> TimePerOutputTokenAsync(LlavaEngine engine, byte[] png, string question, int maxTokens,
+    /// <returns>The median gap between consecutive tokens, ms; null if fewer than two tokens came.</returns>
+    public static async Task<double?> MedianTokenGapAsync(LlavaEngine engine, byte[] png, string question, int maxTokens,
         CancellationToken cancellationToken)
     {
         var prompt = engine.Prompts.Build(
@@ -24,16 +25,15 @@ public static class EngineOnlyTiming
         ]);
         var parameters = new SamplingParams { Temperature = 0, MaxTokens = maxTokens, IgnoreEos = true };
         var started = Stopwatch.GetTimestamp();
-        double? first = null, last = null;
-        var tokens = 0;
+        double? last = null;
+        var gaps = new List<double>(maxTokens);
         await foreach (var item in engine.GenerateAsync(prompt, parameters, cancellationToken))
         {
             if (item.TokenId is null) continue;
             var now = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            first ??= now;
+            if (last is { } previous) gaps.Add(now - previous);
             last = now;
-            tokens++;
         }
-        return tokens > 1 ? (last!.Value - first!.Value) / (tokens - 1) : null;
+        return Percentiles.Of(gaps, 50);
     }
 }

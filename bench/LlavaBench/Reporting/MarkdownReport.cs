@@ -29,7 +29,7 @@ public static class MarkdownReport
         }
         if (run.SingleStream is { } single)
         {
-            output.WriteLine($"Single stream, per token (medians of {single.Rounds} alternating rounds): bare decode step " +
+            output.WriteLine($"Single stream, median time per token over {single.Rounds} alternating rounds: bare decode step " +
                              $"{F(single.BareDecodeMs, 1)} ms, engine API {Ms(single.EngineMsPerToken)}, HTTP streaming {Ms(single.HttpMsPerToken)}.");
         }
         output.WriteLine();
