@@ -38,7 +38,7 @@ public sealed class StatusEndpointTests(ApiServer server)
         Assert.Equal(20 * 1024 * 1024, limits.GetProperty("max_image_bytes").GetInt64());
         Assert.Equal(8, limits.GetProperty("max_images_per_request").GetInt32());
         Assert.Equal(64 * 1024 * 1024, limits.GetProperty("max_request_body_bytes").GetInt64());
-        Assert.Equal(JsonValueKind.Array, status.GetProperty("caches").ValueKind);
+        Assert.Equal(["image_features", "prefix"], status.GetProperty("caches").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
         Assert.Equal(server.Engine.LiveTensorCount, status.GetProperty("live_tensors").GetInt64());
     }
 
@@ -58,6 +58,10 @@ public sealed class StatusEndpointTests(ApiServer server)
         Assert.Equal(usage.GetProperty("prompt_tokens").GetInt64(), Total(after, "prompt_tokens_total") - Total(before, "prompt_tokens_total"));
         Assert.Equal(1, Total(after, "images_total") - Total(before, "images_total"));
         Assert.Equal(1, Total(after, "sequences_finished_total") - Total(before, "sequences_finished_total"));
+        var lookups = (JsonElement status, string cache) => status.GetProperty("caches").EnumerateArray()
+            .Single(c => c.GetProperty("name").GetString() == cache) is var c
+            ? c.GetProperty("hits").GetInt64() + c.GetProperty("misses").GetInt64() : 0;
+        Assert.Equal(1, lookups(after, "image_features") - lookups(before, "image_features"));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Llava.Engine.Generation;
 using LlavaServer.Hosting;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -18,7 +19,7 @@ public static class TelemetrySetup
             .ConfigureResource(resource => resource.AddService("llava-server"))
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(ServerMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+                metrics.AddMeter(ServerMetrics.MeterName, LlavaEngine.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
                     .AddPrometheusExporter();
                 if (otlp is not null) metrics.AddOtlpExporter(o => o.Endpoint = otlp);
             });

@@ -18,13 +18,16 @@ internal static class StatusEndpoints
     {
         var engine = host.Engine;
         var running = engine?.RunningCount ?? 0;
+        var stats = engine?.GetStats();
         return new ServerStatus(
             "server.status",
             host.State.ToString().ToLowerInvariant(),
             engine?.Model.Name,
             activity.Uptime.TotalSeconds,
             new RequestCounts(running, engine?.WaitingCount ?? 0, options.MaxNumSeqs, options.MaxWaitingRequests, inFlight.Count),
-            new KvCacheUse(running, options.MaxNumSeqs, running / (double)options.MaxNumSeqs),
+            stats is null
+                ? new KvCacheUse(0, options.MaxNumSeqs, 0)
+                : new KvCacheUse(stats.KvCacheSlotsUsed, stats.KvCacheSlotsTotal, stats.KvCacheSlotsUsed / (double)stats.KvCacheSlotsTotal),
             new Throughput(
                 activity.GenerationTokensPerSecond,
                 activity.PromptTokensPerSecond,
@@ -33,9 +36,16 @@ internal static class StatusEndpoints
                 activity.PromptTokens,
                 activity.ImagesProcessed,
                 activity.SequencesFinished),
-            [],
+            stats is null ? [] :
+            [
+                Hits("image_features", stats.ImageCacheHits, stats.ImageCacheMisses),
+                Hits("prefix", stats.PrefixCacheHits, stats.PrefixCacheMisses),
+            ],
             new ServerLimits(engine?.Model.MaxModelLength ?? options.MaxModelLen, options.MaxImageBytes, options.MaxImagesPerRequest,
                 options.MaxRequestBodyBytes),
             engine?.LiveTensorCount);
     }
+
+    private static CacheHits Hits(string name, long hits, long misses) =>
+        new(name, hits, misses, hits + misses == 0 ? null : hits / (double)(hits + misses));
 }
