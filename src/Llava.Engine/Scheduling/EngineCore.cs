@@ -31,6 +31,7 @@ internal sealed class EngineCore : IDisposable
     private readonly List<(Sequence Sequence, float[] Logits)> _readyLogits = [];
     private readonly Thread _thread;
     private readonly CancellationTokenSource _stop = new();
+    private readonly EngineMetrics _metrics;
 
     private int _queued;
     private int _runningCount;
@@ -55,13 +56,11 @@ internal sealed class EngineCore : IDisposable
         _prefixes = new PrefixCache(cache, options.PrefixCacheMaxSlots ?? cache.NumSlots);
         _runner = new ModelRunner(model, cache, _images);
         _stats = Snapshot();
-        Metrics = new EngineMetrics(() => Volatile.Read(ref _stats), meterScope);
+        _metrics = new EngineMetrics(() => Volatile.Read(ref _stats), meterScope);
         _incoming = Channel.CreateUnbounded<Sequence>(new UnboundedChannelOptions { SingleReader = true });
         _thread = new Thread(Run) { IsBackground = true, Name = "llava-engine" };
         _thread.Start();
     }
-
-    public EngineMetrics Metrics { get; }
 
     /// <summary>Sequences admitted and holding a cache slot.</summary>
     public int RunningCount => Volatile.Read(ref _runningCount);
@@ -173,7 +172,7 @@ internal sealed class EngineCore : IDisposable
         _generatedTokens += sampled.Count;
 
         foreach (var sequence in _running.Where(s => s.Finished).ToList()) Retire(sequence, null, keepPrefix: true);
-        Metrics.RecordStep(Stopwatch.GetElapsedTime(started), plan.Sum(c => c.Length));
+        _metrics.RecordStep(Stopwatch.GetElapsedTime(started), plan.Sum(c => c.Length));
     }
 
     /// <summary>
@@ -395,7 +394,7 @@ internal sealed class EngineCore : IDisposable
         _stop.Cancel();
         _thread.Join();
         _stop.Dispose();
-        Metrics.Dispose();
+        _metrics.Dispose();
         foreach (var sequence in _running.Concat(_waiting)) ModelRunner.ReleasePrefill(sequence);
         _images.Dispose();
     }
