@@ -1,0 +1,131 @@
+using System.Globalization;
+using LlavaServer.Cli;
+
+namespace LlavaBench;
+
+/// <summary>The benchmark's command line.</summary>
+public sealed record BenchOptions
+{
+    public const string Usage = """
+        Usage: dotnet run -c Release --project bench/LlavaBench -- [options]
+
+        Target (default: generate the bench model if needed and start the server in-process):
+          --url URL                 benchmark a running server (its root URL, e.g. http://localhost:8000)
+          --api-key KEY             bearer key for --url
+          --model DIR               use this checkpoint folder instead of the generated one (with --url: only
+                                    for the bare-forward timing)
+          --generate-model DIR      where the random bench model is generated and cached
+                                    (default ~/.cache/llava-bench/llava-bench-179m)
+          --dtype LIST              float32,bfloat16: one full run per dtype (default float32)
+          --max-num-seqs N          in-process server's decode slots (default: the highest concurrency)
+          --max-waiting-requests N  in-process server's queue limit (default 64)
+          --max-model-len N         in-process server's context length (default: the checkpoint's)
+
+        Workload:
+          --concurrency LIST        throughput scenarios' concurrent streams (default 1,4,16)
+          --requests N              requests per throughput scenario (default: 2 × concurrency, at least 6)
+          --cache-requests N        requests in each cache scenario, cold and hot (default 6)
+          --max-tokens N            tokens every request generates, EOS ignored (default 64)
+          --temperature T           0 = greedy (default 0)
+          --bare-iterations N       decode steps timed on the bare model (default 30; 0 skips it)
+          --stall-seconds S         a request with no event for this long is abandoned as stalled (default 30
+                                    in the soak; 300 in the scenarios, where a burst of 16 prefills may
+                                    legitimately keep a stream silent for longer than 30 s)
+
+        Soak (instead of the scenarios):
+          --soak MINUTES            closed loop at --soak-concurrency for this long; counts 429s, failures,
+                                    stalls, and samples RSS
+          --soak-concurrency N      default 32 (the in-process server gets --max-waiting-requests 64 and
+                                    --max-num-seqs 16 unless given)
+
+        Output:
+          --out FILE                write the JSON report here
+        """;
+
+    public string? Url { get; init; }
+    public string? ApiKey { get; init; }
+    public string? ModelPath { get; init; }
+    public string GenerateModelPath { get; init; } = DefaultModelCache();
+    public IReadOnlyList<string> DTypes { get; init; } = ["float32"];
+    public int? MaxNumSeqs { get; init; }
+    public int MaxWaitingRequests { get; init; } = 64;
+    public int? MaxModelLen { get; init; }
+    public IReadOnlyList<int> Concurrency { get; init; } = [1, 4, 16];
+    public int? Requests { get; init; }
+    public int CacheRequests { get; init; } = 6;
+    public int MaxTokens { get; init; } = 64;
+    public double Temperature { get; init; }
+    public int BareIterations { get; init; } = 30;
+    /// <summary>Null: <see cref="SoakStallSeconds"/> in the soak, <see cref="ScenarioStallSeconds"/> otherwise.</summary>
+    public double? StallSecondsOption { get; init; }
+    public double? SoakMinutes { get; init; }
+    public int SoakConcurrency { get; init; } = 32;
+    public string? OutputPath { get; init; }
+
+    public const int SoakMaxNumSeqs = 16;
+    public const double SoakStallSeconds = 30;
+    public const double ScenarioStallSeconds = 300;
+
+    public double StallSeconds => StallSecondsOption ?? (SoakMinutes is null ? ScenarioStallSeconds : SoakStallSeconds);
+
+    /// <summary>Requests of the throughput scenario at <paramref name="concurrency"/>.</summary>
+    public int RequestsAt(int concurrency) => Requests ?? Math.Max(6, 2 * concurrency);
+
+    /// <summary>Decode slots for the in-process server.</summary>
+    public int ServerMaxNumSeqs => MaxNumSeqs ?? (SoakMinutes is null ? Concurrency.Max() : SoakMaxNumSeqs);
+
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        var reader = new ArgumentReader(args);
+        var defaults = new BenchOptions();
+        var options = new BenchOptions
+        {
+            Url = reader.String("url"),
+            ApiKey = reader.String("api-key"),
+            ModelPath = reader.String("model"),
+            GenerateModelPath = reader.String("generate-model") ?? defaults.GenerateModelPath,
+            DTypes = List(reader, "dtype") ?? defaults.DTypes,
+            MaxNumSeqs = Positive(reader, "max-num-seqs"),
+            MaxWaitingRequests = Positive(reader, "max-waiting-requests") ?? defaults.MaxWaitingRequests,
+            MaxModelLen = Positive(reader, "max-model-len"),
+            Concurrency = List(reader, "concurrency")?.Select(c => PositiveInt("concurrency", c)).ToList() ?? defaults.Concurrency,
+            Requests = Positive(reader, "requests"),
+            CacheRequests = Positive(reader, "cache-requests") ?? defaults.CacheRequests,
+            MaxTokens = Positive(reader, "max-tokens") ?? defaults.MaxTokens,
+            Temperature = reader.Double("temperature") ?? defaults.Temperature,
+            BareIterations = reader.Int("bare-iterations") ?? defaults.BareIterations,
+            StallSecondsOption = reader.Double("stall-seconds"),
+            SoakMinutes = reader.Double("soak"),
+            SoakConcurrency = Positive(reader, "soak-concurrency") ?? defaults.SoakConcurrency,
+            OutputPath = reader.String("out"),
+        };
+        reader.EnsureAllUsed();
+        if (options.Url is not null && options.DTypes.Count > 1)
+            throw new CliException("--url benchmarks the server as it runs; give at most one --dtype (it labels the run and sets the bare-forward dtype)");
+        if (options.SoakMinutes is <= 0) throw new CliException("--soak needs a positive number of minutes");
+        if (options.StallSecondsOption <= 0) throw new CliException("--stall-seconds must be positive");
+        if (options.BareIterations < 0) throw new CliException("--bare-iterations must not be negative");
+        return options;
+    }
+
+    private static string DefaultModelCache()
+    {
+        var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
+            ? xdg
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        return Path.Combine(cache, "llava-bench", "llava-bench-179m");
+    }
+
+    private static List<string>? List(ArgumentReader reader, string name) =>
+        reader.String(name) is { } text
+            ? text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList()
+            : null;
+
+    private static int? Positive(ArgumentReader reader, string name) =>
+        reader.Int(name) is { } value ? value > 0 ? value : throw new CliException($"--{name} must be positive") : null;
+
+    private static int PositiveInt(string name, string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : throw new CliException($"--{name}: '{text}' is not a positive integer");
+}

@@ -1,0 +1,16 @@
+namespace LlavaBench.Measurement;
+
+/// <summary>The model alone, without server, scheduler or sampling. Times are medians in milliseconds.</summary>
+/// <param name="ContextTokens">Tokens already cached when a decode step runs (prompt plus half the completion).</param>
+/// <param name="ImageEncodeMs">Vision tower and projector for one image.</param>
+/// <param name="PrefillMs">One prompt of <paramref name="PromptTokens"/> tokens through the decoder.</param>
+/// <param name="Decode">One decode step (one new token per sequence) at each batch size.</param>
+public sealed record BareForwardTimes(
+    int PromptTokens,
+    int ContextTokens,
+    double ImageEncodeMs,
+    double PrefillMs,
+    IReadOnlyList<BatchDecodeTime> Decode);
+
+/// <param name="TokensPerSecond">The ceiling this step time puts on aggregate decode throughput.</param>
+public sealed record BatchDecodeTime(int Batch, double StepMs, double TokensPerSecond);

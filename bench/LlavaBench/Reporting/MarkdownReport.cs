@@ -1,0 +1,65 @@
+using System.Globalization;
+
+namespace LlavaBench.Reporting;
+
+/// <summary>The human-readable tables printed at the end (and pasted into the README).</summary>
+public static class MarkdownReport
+{
+    public static void WriteRun(DTypeRun run, TextWriter output)
+    {
+        output.WriteLine($"### {run.DType}");
+        output.WriteLine();
+        output.WriteLine("| scenario | conc. | done/sent | 429 | failed | stalled | req/s | gen tok/s | decode tok/s | TTFT p50 | TTFT p95 | ITL p50 | ITL p95 | TPOT p50 | load |");
+        output.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var s in run.Scenarios)
+        {
+            output.WriteLine(
+                $"| {s.Name} | {s.Concurrency} | {s.Completed}/{s.Requests} | {s.Rejected} | {s.Failed} | {s.Stalled} | " +
+                $"{F(s.RequestsPerSecond, 2)} | {F(s.OutputTokensPerSecond, 1)} | {(s.DecodeTokensPerSecond is { } d ? F(d, 1) : "–")} | " +
+                $"{Ms(s.TimeToFirstTokenMs.P50)} | " +
+                $"{Ms(s.TimeToFirstTokenMs.P95)} | {Ms(s.InterTokenLatencyMs.P50)} | {Ms(s.InterTokenLatencyMs.P95)} | " +
+                $"{Ms(s.TimePerOutputTokenMs.P50)} | {(s.LoadAverage is { } load ? F(load, 1) : "–")} |");
+        }
+        output.WriteLine();
+        if (run.Bare is { } bare)
+        {
+            var decode = string.Join(", ", bare.Decode.Select(d => $"batch {d.Batch}: {F(d.StepMs, 1)} ms ({F(d.TokensPerSecond, 0)} tok/s)"));
+            output.WriteLine($"Bare model ({bare.ContextTokens}-token context): decode step {decode}; " +
+                             $"image encode {F(bare.ImageEncodeMs, 0)} ms; prefill of {bare.PromptTokens} tokens {F(bare.PrefillMs, 0)} ms.");
+        }
+        if (run.SingleStream is { } single)
+        {
+            output.WriteLine($"Single stream, median time per token over {single.Rounds} alternating rounds: bare decode step " +
+                             $"{F(single.BareDecodeMs, 1)} ms, engine API {Ms(single.EngineMsPerToken)}, HTTP streaming {Ms(single.HttpMsPerToken)}.");
+        }
+        output.WriteLine();
+        output.WriteLine("| target | goal | measured | met |");
+        output.WriteLine("| --- | --- | ---: | --- |");
+        foreach (var t in run.Targets)
+            output.WriteLine($"| {t.Name} | {t.Goal} | {(t.Measured is { } m ? F(m, 2) : "–")} | {Met(t.Met)} ({t.Basis}) |");
+        output.WriteLine();
+    }
+
+    public static void WriteSoak(SoakSummary soak, TextWriter output)
+    {
+        output.WriteLine($"### Soak ({soak.DType}, {F(soak.Minutes, 1)} min, concurrency {soak.Concurrency}, " +
+                         $"max-num-seqs {soak.MaxNumSeqs}, queue limit {soak.MaxWaitingRequests})");
+        output.WriteLine();
+        output.WriteLine("| sent | completed | 429 | failed | stalled (> " + F(soak.StallSeconds, 0) + " s) | gen tok/s | TTFT p50 | TTFT p95 | RSS after warm-up | RSS at end |");
+        output.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        output.WriteLine($"| {soak.Sent} | {soak.Completed} | {soak.Rejected} | {soak.Failed} | {soak.Stalled} | " +
+                         $"{F(soak.OutputTokensPerSecond, 1)} | {Ms(soak.TimeToFirstTokenMs.P50)} | {Ms(soak.TimeToFirstTokenMs.P95)} | " +
+                         $"{Mb(soak.RssAfterWarmupMb)} | {Mb(soak.RssEndMb)} |");
+        output.WriteLine();
+        output.WriteLine($"No failures or stalls: {Met(soak.NoFailures)}.");
+        output.WriteLine();
+    }
+
+    private static string Met(bool? met) => met switch { true => "yes", false => "**no**", null => "not measured" };
+
+    private static string F(double value, int decimals) => value.ToString("F" + decimals, CultureInfo.InvariantCulture);
+
+    private static string Ms(double? value) => value is { } v ? F(v, v < 100 ? 1 : 0) + " ms" : "–";
+
+    private static string Mb(double? value) => value is { } v ? F(v, 0) + " MB" : "–";
+}

@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using LlavaBench.Client;
+using LlavaBench.Reporting;
+using LlavaBench.Running;
+
+namespace LlavaBench.Soak;
+
+/// <summary>
+/// A long closed-loop run at high concurrency: every client sends request after request until the time is up
+/// (after a 429 it waits a second), while the process's RSS is sampled. Failures and stalls are the findings;
+/// 429s are expected once more clients than decode slots plus queue places exist.
+/// </summary>
+public sealed class SoakRunner(StreamingChatClient client, TextWriter output, bool inPlaceProgress)
+{
+    private static readonly TimeSpan RssInterval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan RetryAfterRejection = TimeSpan.FromSeconds(1);
+
+    /// <param name="measureRss">False for a remote server, whose memory this process cannot see.</param>
+    public async Task<SoakSummary> RunAsync(SoakPlan plan, Func<int, string> bodyFor, bool measureRss, CancellationToken cancellationToken)
+    {
+        var results = new ConcurrentBag<RequestResult>();
+        var next = -1;
+        using var rss = measureRss ? new RssSampler(RssInterval) : null;
+        using (var progress = new ProgressLine("soak", null, output, inPlaceProgress)
+               {
+                   Suffix = () => rss?.Latest is { } mb ? $"RSS {mb.ToString("F0", CultureInfo.InvariantCulture)} MB" : "",
+               })
+        {
+            var started = Stopwatch.GetTimestamp();
+            var deadline = started + (long)(plan.Duration.TotalSeconds * Stopwatch.Frequency);
+
+            async Task Worker()
+            {
+                while (Stopwatch.GetTimestamp() < deadline && !cancellationToken.IsCancellationRequested)
+                {
+                    var index = Interlocked.Increment(ref next);
+                    var result = await client.SendAsync(bodyFor(index), Stopwatch.GetElapsedTime(started).TotalSeconds,
+                        progress.Token, cancellationToken);
+                    results.Add(result);
+                    progress.Done(result.Outcome == RequestOutcome.Completed);
+                    if (result.Outcome == RequestOutcome.Rejected) await Task.Delay(RetryAfterRejection, cancellationToken);
+                }
+            }
+
+            await Task.WhenAll(Enumerable.Range(0, plan.Concurrency).Select(_ => Task.Run(Worker, cancellationToken)));
+            rss?.Sample();
+            var wall = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            return Summarize(plan, results.ToList(), wall, rss?.Samples ?? []);
+        }
+    }
+
+    internal static SoakSummary Summarize(SoakPlan plan, IReadOnlyList<RequestResult> results, double wallSeconds,
+        IReadOnlyList<RssSample> rss)
+    {
+        var completed = results.Where(r => r.Outcome == RequestOutcome.Completed).ToList();
+        var warm = rss.FirstOrDefault(s => s.Seconds >= plan.Warmup.TotalSeconds);
+        return new SoakSummary(
+            plan.DType,
+            wallSeconds / 60,
+            plan.Concurrency,
+            plan.MaxNumSeqs,
+            plan.MaxWaitingRequests,
+            plan.StallAfter.TotalSeconds,
+            results.Count,
+            completed.Count,
+            results.Count(r => r.Outcome == RequestOutcome.Rejected),
+            results.Count(r => r.Outcome == RequestOutcome.Failed),
+            results.Count(r => r.Outcome == RequestOutcome.Stalled),
+            completed.Sum(r => (double)r.CompletionTokens) / Math.Max(wallSeconds, 1e-9),
+            LatencyStats.Of(completed.Where(r => r.FirstTokenMs is not null).Select(r => r.FirstTokenMs!.Value).ToList()),
+            warm?.Megabytes,
+            rss.Count == 0 ? null : rss[^1].Megabytes,
+            rss,
+            results.Where(r => r.Outcome is RequestOutcome.Failed or RequestOutcome.Stalled)
+                .Select(r => $"{r.Outcome} ({r.Status}): {r.Error}").Distinct().Take(5).ToList());
+    }
+}

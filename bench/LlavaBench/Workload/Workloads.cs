@@ -1,0 +1,30 @@
+namespace LlavaBench.Workload;
+
+/// <summary>
+/// What request <c>i</c> of a scenario sends. Images are encoded up front, so the clients' timing excludes it.
+/// </summary>
+public static class Workloads
+{
+    /// <summary>Throughput scenarios: a small pool of images in rotation, each request with its own question.</summary>
+    public static Func<int, string> Rotating(ChatRequestFactory factory, int salt, int images = 4)
+    {
+        var urls = Enumerable.Range(0, images).Select(i => BenchImages.DataUrl(BenchImages.Png(salt + i))).ToArray();
+        return i => factory.Build(urls[i % urls.Length], Questions.Unique(salt, i));
+    }
+
+    /// <summary>Cache misses: every request a new image and a new question.</summary>
+    public static Func<int, string> Cold(ChatRequestFactory factory, int salt, int requests)
+    {
+        var bodies = Enumerable.Range(0, requests)
+            .Select(i => factory.Build(BenchImages.DataUrl(BenchImages.Png(salt + 1_000 + i)), Questions.Unique(salt + 1_000, i)))
+            .ToArray();
+        return i => bodies[i];
+    }
+
+    /// <summary>Cache hits: the same image, system prompt and question every time.</summary>
+    public static Func<int, string> Hot(ChatRequestFactory factory, int salt)
+    {
+        var body = factory.Build(BenchImages.DataUrl(BenchImages.Png(salt + 2_000)), Questions.Repeated);
+        return _ => body;
+    }
+}
