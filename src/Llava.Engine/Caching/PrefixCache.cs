@@ -41,10 +41,11 @@ internal sealed class PrefixCache(KvCache cache, int maxEntries)
     }
 
     /// <summary>
-    /// Takes back a slot whose first <c>keys.Length</c> positions hold valid keys and values for those prompt keys;
-    /// it is kept as a prefix if the cache may hold one more, otherwise freed.
+    /// Takes back a slot whose first <c>keys.Length</c> positions hold valid keys and values for those keys; it is
+    /// kept as a prefix if the cache may hold one more, otherwise freed. <paramref name="promptLogits"/>, when known,
+    /// are the logits after the first <paramref name="promptLength"/> positions.
     /// </summary>
-    public void Release(int slot, long[] keys)
+    public void Release(int slot, long[] keys, int promptLength, float[]? promptLogits)
     {
         if (maxEntries == 0 || keys.Length == 0)
         {
@@ -57,22 +58,12 @@ internal sealed class PrefixCache(KvCache cache, int maxEntries)
             _entries.Remove(oldest.Slot);
             cache.FreeSlot(oldest.Slot);
         }
-        _entries[slot] = new CachedPrefix(slot, keys, ++_clock);
+        _entries[slot] = new CachedPrefix(slot, keys, ++_clock, promptLength, promptLogits);
     }
 
-    /// <summary>The cached prefix sharing the longest prefix with <paramref name="keyAt"/>, at most <paramref name="maxLength"/> positions.</summary>
-    public PrefixMatch Longest(Func<int, long> keyAt, int maxLength)
-    {
-        var best = PrefixMatch.None;
-        foreach (var entry in _entries.Values)
-        {
-            var limit = Math.Min(maxLength, entry.Keys.Length);
-            var length = 0;
-            while (length < limit && entry.Keys[length] == keyAt(length)) length++;
-            if (length > best.Length) best = new PrefixMatch(entry.Slot, length, FromCache: true);
-        }
-        return best;
-    }
+    /// <summary>The cached prefixes, as candidates for <see cref="PrefixMatch.Longest"/>.</summary>
+    public IEnumerable<PrefixSource> Sources => _entries.Values.Select(entry => new PrefixSource(
+        entry.Slot, entry.Keys.Length, position => entry.Keys[position], IsCached: true, entry.PromptLength, entry.PromptLogits));
 
     /// <summary>Hands a cached prefix's slot, still holding its keys and values, to a new sequence.</summary>
     public int Adopt(int slot)
@@ -89,12 +80,5 @@ internal sealed class PrefixCache(KvCache cache, int maxEntries)
 
     public void RecordMiss() => Misses++;
 
-    private sealed record CachedPrefix(int Slot, long[] Keys, long LastUsed);
-}
-
-/// <param name="Slot">Where the prefix's keys and values are.</param>
-/// <param name="FromCache">A cached prefix (its slot can be adopted), not a running sequence (its prefix must be copied).</param>
-internal readonly record struct PrefixMatch(int Slot, int Length, bool FromCache)
-{
-    public static PrefixMatch None => new(-1, 0, false);
+    private sealed record CachedPrefix(int Slot, long[] Keys, long LastUsed, int PromptLength, float[]? PromptLogits);
 }

@@ -28,8 +28,10 @@ internal sealed class EngineCore : IDisposable
     private readonly LinkedList<Sequence> _waiting = new();
     private readonly List<Sequence> _running = [];
     private readonly List<(Sequence Sequence, Exception? Error)> _endedStreams = [];
+    private readonly List<(Sequence Sequence, float[] Logits)> _readyLogits = [];
     private readonly Thread _thread;
     private readonly CancellationTokenSource _stop = new();
+    private readonly EngineMetrics _metrics;
 
     private int _queued;
     private int _runningCount;
@@ -54,13 +56,11 @@ internal sealed class EngineCore : IDisposable
         _prefixes = new PrefixCache(cache, options.PrefixCacheMaxSlots ?? cache.NumSlots);
         _runner = new ModelRunner(model, cache, _images);
         _stats = Snapshot();
-        Metrics = new EngineMetrics(() => Volatile.Read(ref _stats), meterScope);
+        _metrics = new EngineMetrics(() => Volatile.Read(ref _stats), meterScope);
         _incoming = Channel.CreateUnbounded<Sequence>(new UnboundedChannelOptions { SingleReader = true });
         _thread = new Thread(Run) { IsBackground = true, Name = "llava-engine" };
         _thread.Start();
     }
-
-    public EngineMetrics Metrics { get; }
 
     /// <summary>Sequences admitted and holding a cache slot.</summary>
     public int RunningCount => Volatile.Read(ref _runningCount);
@@ -141,6 +141,7 @@ internal sealed class EngineCore : IDisposable
         RetireCancelled();
         ExpireWaiting(now);
         Admit(now);
+        AdvanceFromCachedLogits();
         Publish();
 
         var plan = StepPlanner.Plan(_running, _options.MaxBatchTokens);
@@ -159,7 +160,10 @@ internal sealed class EngineCore : IDisposable
                 _prefillTokens += chunk.Length;
                 if (!chunk.Sequence.IsPrefilling) ModelRunner.ReleasePrefill(chunk.Sequence);
             }
-            if (rows[i] >= 0) sampled.Add((chunk.Sequence, rows[i]));
+            if (rows[i] < 0) continue;
+            sampled.Add((chunk.Sequence, rows[i]));
+            if (_options.EnablePrefixCaching && !chunk.IsDecode && chunk.Sequence.CachedLength == chunk.Sequence.Prompt.TokenIds.Count)
+                chunk.Sequence.PromptLogits = _runner.LogitsRow(rows[i]).ToArray();
         }
         // Sampling is per sequence on its own logits and random stream, so running it in parallel changes nothing
         // but the wall time (a top-p sort over 32k logits per sequence adds up at 16 sequences).
@@ -168,7 +172,22 @@ internal sealed class EngineCore : IDisposable
         _generatedTokens += sampled.Count;
 
         foreach (var sequence in _running.Where(s => s.Finished).ToList()) Retire(sequence, null, keepPrefix: true);
-        Metrics.RecordStep(Stopwatch.GetElapsedTime(started), plan.Sum(c => c.Length));
+        _metrics.RecordStep(Stopwatch.GetElapsedTime(started), plan.Sum(c => c.Length));
+    }
+
+    /// <summary>
+    /// Sequences admitted with their whole input cached, logits included, take their next token right away (and
+    /// decode with everyone else in this same step).
+    /// </summary>
+    private void AdvanceFromCachedLogits()
+    {
+        foreach (var (sequence, logits) in _readyLogits)
+        {
+            sequence.Advance(logits);
+            _generatedTokens++;
+            if (sequence.Finished) Retire(sequence, null, keepPrefix: true);
+        }
+        _readyLogits.Clear();
     }
 
     private void Admit(long now)
@@ -197,7 +216,7 @@ internal sealed class EngineCore : IDisposable
     private void AdmitOne(Sequence sequence, long now)
     {
         var target = sequence.TokenCount;
-        var match = FindPrefix(sequence, target - 1);
+        var match = FindPrefix(sequence);
         int slot;
         if (match.FromCache)
         {
@@ -222,6 +241,12 @@ internal sealed class EngineCore : IDisposable
         if (!sequence.WasAdmitted) _promptTokens += sequence.Prompt.TokenIds.Count;
         sequence.WasAdmitted = true;
         _running.Add(sequence);
+        if (match.Logits is { } logits)
+        {
+            if (target == sequence.Prompt.TokenIds.Count) sequence.PromptLogits = logits;
+            _readyLogits.Add((sequence, logits));
+            return;
+        }
         try
         {
             _runner.PreparePrefill(sequence);
@@ -239,18 +264,12 @@ internal sealed class EngineCore : IDisposable
     /// (whose computed positions are just as valid); shorter than <see cref="EngineOptions.PrefixCacheMinTokens"/>
     /// counts as none.
     /// </summary>
-    private PrefixMatch FindPrefix(Sequence sequence, int maxLength)
+    private PrefixMatch FindPrefix(Sequence sequence)
     {
-        if (!_options.EnablePrefixCaching || maxLength < _options.PrefixCacheMinTokens) return PrefixMatch.None;
-        var best = _prefixes.Longest(sequence.KeyAt, maxLength);
-        foreach (var other in _running)
-        {
-            var limit = Math.Min(maxLength, other.CachedLength);
-            var length = 0;
-            while (length < limit && other.KeyAt(length) == sequence.KeyAt(length)) length++;
-            // A cached prefix of equal length wins: adopting its slot copies nothing.
-            if (length > best.Length) best = new PrefixMatch(other.Slot, length, FromCache: false);
-        }
+        if (!_options.EnablePrefixCaching) return PrefixMatch.None;
+        var running = _running.Select(other => new PrefixSource(
+            other.Slot, other.CachedLength, other.KeyAt, IsCached: false, other.Prompt.TokenIds.Count, other.PromptLogits));
+        var best = PrefixMatch.Longest(sequence.KeyAt, sequence.TokenCount, _prefixes.Sources.Concat(running));
         return best.Length >= _options.PrefixCacheMinTokens ? best : PrefixMatch.None;
     }
 
@@ -271,7 +290,8 @@ internal sealed class EngineCore : IDisposable
 
         _running.Remove(victim);
         ModelRunner.ReleasePrefill(victim);
-        _prefixes.Release(victim.Slot, _options.EnablePrefixCaching ? victim.Keys(victim.CachedLength) : []);
+        _prefixes.Release(victim.Slot, _options.EnablePrefixCaching ? victim.Keys(victim.CachedLength) : [],
+            victim.Prompt.TokenIds.Count, victim.PromptLogits);
         victim.Slot = -1;
         victim.CachedLength = 0;
         preempted.Add(victim);
@@ -326,7 +346,7 @@ internal sealed class EngineCore : IDisposable
         ModelRunner.ReleasePrefill(sequence);
         if (sequence.Slot < 0) return;
         var keys = keepPrefix && _options.EnablePrefixCaching ? sequence.Keys(sequence.CachedLength) : [];
-        _prefixes.Release(sequence.Slot, keys);
+        _prefixes.Release(sequence.Slot, keys, sequence.Prompt.TokenIds.Count, sequence.PromptLogits);
         sequence.Slot = -1;
     }
 
@@ -374,7 +394,7 @@ internal sealed class EngineCore : IDisposable
         _stop.Cancel();
         _thread.Join();
         _stop.Dispose();
-        Metrics.Dispose();
+        _metrics.Dispose();
         foreach (var sequence in _running.Concat(_waiting)) ModelRunner.ReleasePrefill(sequence);
         _images.Dispose();
     }

@@ -63,6 +63,12 @@ internal sealed class Sequence
 
     public int PrefillStart { get; set; }
 
+    /// <summary>
+    /// The logits after the whole prompt, kept (with prefix caching) so that a later request with the same prompt
+    /// can reuse them along with the keys and values: it then samples its first token from exactly these logits.
+    /// </summary>
+    public float[]? PromptLogits { get; set; }
+
     /// <summary>When the sequence (last) entered the waiting queue, in <see cref="TimeProvider"/> timestamps.</summary>
     public long EnqueuedAt { get; set; }
 

@@ -41,7 +41,8 @@ public class EngineMetricsTests
         Assert.Equal(stats.GeneratedTokens, observed["llava.engine.generated_tokens"]);
         Assert.Equal(2 * prompt.TokenIds.Count, observed["llava.engine.prompt_tokens"]);
         Assert.Equal((1L, 1L), (observed["llava.engine.prefix_cache.hits"], observed["llava.engine.prefix_cache.misses"]));
-        Assert.Equal(prompt.TokenIds.Count - 1, observed["llava.engine.prefix_cache.reused_tokens"]);
+        Assert.Equal(prompt.TokenIds.Count, observed["llava.engine.prefix_cache.reused_tokens"]);
+        Assert.Equal(prompt.TokenIds.Count, observed["llava.engine.prefill_tokens"]);
         Assert.Equal((0L, 1L), (observed["llava.engine.image_cache.hits"], observed["llava.engine.image_cache.misses"]));
         Assert.Equal(36 * 64 * sizeof(float), observed["llava.engine.image_cache.bytes"]);
         Assert.Equal(3, observed["llava.engine.kv_cache.slots_total"]);

@@ -48,9 +48,13 @@ public class PrefixCacheTests
         AssertSameOutput(expected, withHit);
     }
 
+    /// <summary>
+    /// A repeated prompt reuses the keys and values of all its positions and the logits after them: nothing is
+    /// computed before its first token, which is sampled from exactly the first run's logits.
+    /// </summary>
     [Theory]
     [MemberData(nameof(SamplingModes))]
-    public async Task RepeatedPromptReusesAllButItsLastToken(bool sampled)
+    public async Task RepeatedPromptReusesItsWholePromptAndLogits(bool sampled)
     {
         using var reference = Load(prefixCaching: false);
         using var engine = Load(prefixCaching: true);
@@ -63,9 +67,11 @@ public class PrefixCacheTests
         var stats = engine.GetStats();
         Assert.Equal(1, stats.PrefixCacheMisses);
         Assert.Equal(1, stats.PrefixCacheHits);
-        Assert.Equal(prompt.TokenIds.Count - 1, stats.PrefixCacheReusedTokens);
+        Assert.Equal(prompt.TokenIds.Count, stats.PrefixCacheReusedTokens);
+        Assert.Equal(prompt.TokenIds.Count, stats.PrefillTokens);
         AssertSameOutput(expected, miss);
         AssertSameOutput(expected, hit);
+        Assert.Equal(Logprobs(miss), Logprobs(hit));
     }
 
     /// <summary>
@@ -141,6 +147,9 @@ public class PrefixCacheTests
         Assert.True(stats.PrefixCacheHits >= 1);
         Assert.True(stats.PrefillTokens < 4 * prompt.TokenIds.Count);
     }
+
+    private static List<float> Logprobs(StreamResult result) =>
+        result.Events.Where(e => e.Logprobs is not null).SelectMany(e => e.Logprobs!.Top.Select(t => t.Logprob).Prepend(e.Logprobs.Chosen.Logprob)).ToList();
 
     private static void AssertSameOutput(StreamResult expected, StreamResult actual)
     {
