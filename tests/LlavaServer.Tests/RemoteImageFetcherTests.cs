@@ -52,7 +52,7 @@ public sealed class RemoteImageFetcherTests : IAsyncLifetime
     public async Task DisposeAsync() => await _images.DisposeAsync();
 
     private static RemoteImageFetcher Fetcher(params string[] hosts) => new(
-        new ServerOptions { AllowedMediaDomains = [.. hosts], MaxImageBytes = 4096, MediaFetchTimeoutSeconds = 1 },
+        new ServerOptions { AllowedMediaDomains = [.. hosts], MaxImageBytes = 4096, MediaFetchTimeoutSeconds = 5 },
         address => address.Equals(IPAddress.Loopback));
 
     private async Task<byte[]> FetchAsync(string path, params string[] hosts)
