@@ -16,7 +16,8 @@ public sealed class ConversationTests(OpenServer server) : IDisposable
     [Fact]
     public async Task AnImageQuestionStreamsTheAnswerAndShowsItsMetrics()
     {
-        const int maxTokens = 120;
+        // Long enough to span many frames even on a loaded machine, so streaming is observable.
+        const int maxTokens = 600;
         const string question = "What is in this picture?";
         var playground = await server.OpenAsync(height: 860);
         await playground.UseGreedyAsync(maxTokens, ignoreEos: true);
