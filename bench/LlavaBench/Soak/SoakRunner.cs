@@ -9,8 +9,8 @@ namespace LlavaBench.Soak;
 
 /// <summary>
 /// A long closed-loop run at high concurrency: every client sends request after request until the time is up
-/// (after a 429 it waits a second), while the process's RSS is sampled. Failures and stalls are the findings;
-/// 429s are expected once more clients than decode slots plus queue places exist.
+/// (after a 429 it waits a second), while the process's RSS is sampled. Failures, time-outs and stalls are the
+/// findings; 429s are expected once more clients than decode slots plus queue places exist.
 /// </summary>
 public sealed class SoakRunner(StreamingChatClient client, TextWriter output, bool inPlaceProgress)
 {
@@ -56,24 +56,27 @@ public sealed class SoakRunner(StreamingChatClient client, TextWriter output, bo
     {
         var completed = results.Where(r => r.Outcome == RequestOutcome.Completed).ToList();
         var warm = rss.FirstOrDefault(s => s.Seconds >= plan.Warmup.TotalSeconds);
+        var stallMs = plan.StallThreshold.TotalMilliseconds;
         return new SoakSummary(
             plan.DType,
             wallSeconds / 60,
             plan.Concurrency,
             plan.MaxNumSeqs,
             plan.MaxWaitingRequests,
-            plan.StallAfter.TotalSeconds,
+            plan.StallThreshold.TotalSeconds,
             results.Count,
             completed.Count,
             results.Count(r => r.Outcome == RequestOutcome.Rejected),
             results.Count(r => r.Outcome == RequestOutcome.Failed),
-            results.Count(r => r.Outcome == RequestOutcome.Stalled),
+            results.Count(r => r.Outcome == RequestOutcome.TimedOut),
+            results.Count(r => r.StalledLongerThan(stallMs)),
+            results.Count(r => r.StalledMidStreamLongerThan(stallMs)),
             completed.Sum(r => (double)r.CompletionTokens) / Math.Max(wallSeconds, 1e-9),
             LatencyStats.Of(completed.Where(r => r.FirstTokenMs is not null).Select(r => r.FirstTokenMs!.Value).ToList()),
             warm?.Megabytes,
             rss.Count == 0 ? null : rss[^1].Megabytes,
             rss,
-            results.Where(r => r.Outcome is RequestOutcome.Failed or RequestOutcome.Stalled)
+            results.Where(r => r.Outcome is RequestOutcome.Failed or RequestOutcome.TimedOut)
                 .Select(r => $"{r.Outcome} ({r.Status}): {r.Error}").Distinct().Take(5).ToList());
     }
 }
