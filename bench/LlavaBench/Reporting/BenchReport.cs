@@ -44,7 +44,10 @@ public sealed record DTypeRun(
 /// <param name="TimedOut">Abandoned after no event for the client's time-out: hangs.</param>
 /// <param name="Stalled">Waited longer than <paramref name="StallSeconds"/> for a token, the first one included.</param>
 /// <param name="StalledMidStream">Of those, the ones whose wait came between two tokens of a started stream.</param>
-/// <param name="RssAfterWarmupMb">The first sample after the warm-up period; null for a remote server.</param>
+/// <param name="RssAfterWarmupMb">
+/// Median RSS over the first third of the time after warm-up; <paramref name="RssEndMb"/> over the last third.
+/// Null for a remote server.
+/// </param>
 public sealed record SoakSummary(
     [property: JsonPropertyName("dtype")] string DType,
     double Minutes,

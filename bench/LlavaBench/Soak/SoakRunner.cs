@@ -55,7 +55,6 @@ public sealed class SoakRunner(StreamingChatClient client, TextWriter output, bo
         IReadOnlyList<RssSample> rss)
     {
         var completed = results.Where(r => r.Outcome == RequestOutcome.Completed).ToList();
-        var warm = rss.FirstOrDefault(s => s.Seconds >= plan.Warmup.TotalSeconds);
         var stallMs = plan.StallThreshold.TotalMilliseconds;
         return new SoakSummary(
             plan.DType,
@@ -73,10 +72,25 @@ public sealed class SoakRunner(StreamingChatClient client, TextWriter output, bo
             results.Count(r => r.StalledMidStreamLongerThan(stallMs)),
             completed.Sum(r => (double)r.CompletionTokens) / Math.Max(wallSeconds, 1e-9),
             LatencyStats.Of(completed.Where(r => r.FirstTokenMs is not null).Select(r => r.FirstTokenMs!.Value).ToList()),
-            warm?.Megabytes,
-            rss.Count == 0 ? null : rss[^1].Megabytes,
+            WindowMedian(rss, plan.Warmup.TotalSeconds, first: true),
+            WindowMedian(rss, plan.Warmup.TotalSeconds, first: false),
             rss,
             results.Where(r => r.Outcome is RequestOutcome.Failed or RequestOutcome.TimedOut)
                 .Select(r => $"{r.Outcome} ({r.Status}): {r.Error}").Distinct().Take(5).ToList());
+    }
+
+    /// <summary>
+    /// The median RSS over the first (or last) third of the time after warm-up. RSS swings by tens of MB from one
+    /// sample to the next as batches come and go, so single samples would compare noise.
+    /// </summary>
+    private static double? WindowMedian(IReadOnlyList<RssSample> rss, double warmupSeconds, bool first)
+    {
+        var settled = rss.Where(s => s.Seconds >= warmupSeconds).ToList();
+        if (settled.Count == 0) return null;
+        var third = (settled[^1].Seconds - settled[0].Seconds) / 3;
+        var window = first
+            ? settled.Where(s => s.Seconds <= settled[0].Seconds + third)
+            : settled.Where(s => s.Seconds >= settled[^1].Seconds - third);
+        return Percentiles.Of(window.Select(s => s.Megabytes).ToList(), 50);
     }
 }
