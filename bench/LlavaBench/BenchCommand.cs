@@ -21,7 +21,7 @@ public sealed class BenchCommand(BenchOptions options, TextWriter output)
     private const int StepsPerRound = 10;
     private readonly bool _inPlaceProgress = !Console.IsOutputRedirected;
     private readonly int _salt = Random.Shared.Next(1, 1_000_000);
-    private TimeSpan StallAfter => TimeSpan.FromSeconds(options.StallSeconds);
+    private TimeSpan Timeout => TimeSpan.FromSeconds(options.TimeoutSeconds);
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -56,7 +56,7 @@ public sealed class BenchCommand(BenchOptions options, TextWriter output)
         var report = new BenchReport(startedAt, machine,
             new ModelReport(model?.Path ?? options.ModelPath, modelId ?? "", model?.ParameterCount),
             new BenchSettings(options.Url ?? "in-process", options.MaxTokens, options.Temperature, options.Concurrency,
-                options.CacheRequests, options.ServerMaxNumSeqs, options.MaxWaitingRequests, options.StallSeconds),
+                options.CacheRequests, options.ServerMaxNumSeqs, options.MaxWaitingRequests, options.StallSeconds, options.TimeoutSeconds),
             runs, soak);
         if (options.OutputPath is { } path)
         {
@@ -101,7 +101,7 @@ public sealed class BenchCommand(BenchOptions options, TextWriter output)
         var loadStart = MachineLoad.OneMinute();
         await using var target = await OpenTargetAsync(dtype, modelPath, options.ServerMaxNumSeqs, cancellationToken);
         var factory = new ChatRequestFactory(target.ModelId, options.MaxTokens, options.Temperature);
-        var client = new StreamingChatClient(target.Http, StallAfter);
+        var client = new StreamingChatClient(target.Http, Timeout);
         var promptTokens = await WarmUpAsync(client, Workloads.Rotating(factory, _salt)(0), cancellationToken);
 
         BareForwardTimes? bare = null;
@@ -115,7 +115,7 @@ public sealed class BenchCommand(BenchOptions options, TextWriter output)
         {
             var scenario = new Scenario($"throughput c={concurrency}", Scenario.Throughput, concurrency,
                 options.RequestsAt(concurrency), Workloads.Rotating(factory, _salt + 10_000 * concurrency));
-            summaries.Add(ScenarioSummary.From(await runner.RunAsync(scenario, cancellationToken)));
+            summaries.Add(ScenarioSummary.From(await runner.RunAsync(scenario, cancellationToken), options.StallSeconds));
         }
         summaries.AddRange(await RunCacheScenariosAsync(runner, factory, client, cancellationToken));
 
@@ -159,8 +159,8 @@ public sealed class BenchCommand(BenchOptions options, TextWriter output)
         var run = await runner.RunAsync(alternating, cancellationToken);
         return
         [
-            ScenarioSummary.From(run.Subset(alternating with { Name = "cold: new image + question", Kind = Scenario.CacheMiss }, i => i % 2 == 0)),
-            ScenarioSummary.From(run.Subset(alternating with { Name = "hot: repeated image + question", Kind = Scenario.CacheHit }, i => i % 2 == 1)),
+            ScenarioSummary.From(run.Subset(alternating with { Name = "cold: new image + question", Kind = Scenario.CacheMiss }, i => i % 2 == 0), options.StallSeconds),
+            ScenarioSummary.From(run.Subset(alternating with { Name = "hot: repeated image + question", Kind = Scenario.CacheHit }, i => i % 2 == 1), options.StallSeconds),
         ];
     }
 
@@ -171,13 +171,13 @@ public sealed class BenchCommand(BenchOptions options, TextWriter output)
         output.WriteLine($"== soak: {minutes} min at concurrency {options.SoakConcurrency} ({dtype}) ==");
         await using var target = await OpenTargetAsync(dtype, modelPath, options.ServerMaxNumSeqs, cancellationToken);
         var factory = new ChatRequestFactory(target.ModelId, options.MaxTokens, options.Temperature);
-        var client = new StreamingChatClient(target.Http, StallAfter);
+        var client = new StreamingChatClient(target.Http, Timeout);
         await WarmUpAsync(client, Workloads.Rotating(factory, _salt)(0), cancellationToken);
 
         var duration = TimeSpan.FromMinutes(minutes);
         var warmup = TimeSpan.FromSeconds(Math.Min(60, duration.TotalSeconds / 4));
         var plan = new SoakPlan(dtype, duration, options.SoakConcurrency, options.ServerMaxNumSeqs, options.MaxWaitingRequests,
-            StallAfter, warmup);
+            TimeSpan.FromSeconds(options.StallSeconds), warmup);
         var soak = await new SoakRunner(client, output, _inPlaceProgress)
             .RunAsync(plan, Workloads.Rotating(factory, _salt + 1), measureRss: target.Engine is not null, cancellationToken);
         return (soak, target.ModelId);

@@ -28,9 +28,10 @@ public sealed record BenchOptions
           --max-tokens N            tokens every request generates, EOS ignored (default 64)
           --temperature T           0 = greedy (default 0)
           --bare-iterations N       decode steps timed on the bare model (default 30; 0 skips it)
-          --stall-seconds S         a request with no event for this long is abandoned as stalled (default 30
-                                    in the soak; 300 in the scenarios, where a burst of 16 prefills may
-                                    legitimately keep a stream silent for longer than 30 s)
+          --stall-seconds S         a request that waits longer than this for a token (the first one
+                                    included) counts as stalled (default 30)
+          --timeout-seconds S       a request with no event at all for this long is abandoned as timed out,
+                                    a hang (default 300)
 
         Soak (instead of the scenarios):
           --soak MINUTES            closed loop at --soak-concurrency for this long; counts 429s, failures,
@@ -56,17 +57,13 @@ public sealed record BenchOptions
     public int MaxTokens { get; init; } = 64;
     public double Temperature { get; init; }
     public int BareIterations { get; init; } = 30;
-    /// <summary>Null: <see cref="SoakStallSeconds"/> in the soak, <see cref="ScenarioStallSeconds"/> otherwise.</summary>
-    public double? StallSecondsOption { get; init; }
+    public double StallSeconds { get; init; } = 30;
+    public double TimeoutSeconds { get; init; } = 300;
     public double? SoakMinutes { get; init; }
     public int SoakConcurrency { get; init; } = 32;
     public string? OutputPath { get; init; }
 
     public const int SoakMaxNumSeqs = 16;
-    public const double SoakStallSeconds = 30;
-    public const double ScenarioStallSeconds = 300;
-
-    public double StallSeconds => StallSecondsOption ?? (SoakMinutes is null ? ScenarioStallSeconds : SoakStallSeconds);
 
     /// <summary>Requests of the throughput scenario at <paramref name="concurrency"/>.</summary>
     public int RequestsAt(int concurrency) => Requests ?? Math.Max(6, 2 * concurrency);
@@ -94,7 +91,8 @@ public sealed record BenchOptions
             MaxTokens = Positive(reader, "max-tokens") ?? defaults.MaxTokens,
             Temperature = reader.Double("temperature") ?? defaults.Temperature,
             BareIterations = reader.Int("bare-iterations") ?? defaults.BareIterations,
-            StallSecondsOption = reader.Double("stall-seconds"),
+            StallSeconds = reader.Double("stall-seconds") ?? defaults.StallSeconds,
+            TimeoutSeconds = reader.Double("timeout-seconds") ?? defaults.TimeoutSeconds,
             SoakMinutes = reader.Double("soak"),
             SoakConcurrency = Positive(reader, "soak-concurrency") ?? defaults.SoakConcurrency,
             OutputPath = reader.String("out"),
@@ -103,7 +101,8 @@ public sealed record BenchOptions
         if (options.Url is not null && options.DTypes.Count > 1)
             throw new CliException("--url benchmarks the server as it runs; give at most one --dtype (it labels the run and sets the bare-forward dtype)");
         if (options.SoakMinutes is <= 0) throw new CliException("--soak needs a positive number of minutes");
-        if (options.StallSecondsOption <= 0) throw new CliException("--stall-seconds must be positive");
+        if (options.StallSeconds <= 0 || options.TimeoutSeconds <= 0)
+            throw new CliException("--stall-seconds and --timeout-seconds must be positive");
         if (options.BareIterations < 0) throw new CliException("--bare-iterations must not be negative");
         return options;
     }

@@ -15,12 +15,13 @@ public class BenchOptionsTests
         Assert.Equal(16, options.ServerMaxNumSeqs);
         Assert.Equal(6, options.RequestsAt(1));
         Assert.Equal(32, options.RequestsAt(16));
-        Assert.Equal(300, options.StallSeconds);
+        Assert.Equal(30, options.StallSeconds);
+        Assert.Equal(300, options.TimeoutSeconds);
         Assert.Null(options.Url);
     }
 
     [Fact]
-    public void SoakDefaultsToThirtySecondStallsAndSixteenSlots()
+    public void SoakDefaultsToSixteenSlotsAndAQueueOf64()
     {
         var options = BenchOptions.Parse(["--soak", "2.5"]);
 
@@ -35,13 +36,14 @@ public class BenchOptionsTests
     public void ParsesListsAndOverrides()
     {
         var options = BenchOptions.Parse(["--dtype", "float32, bfloat16", "--concurrency", "2,8", "--requests", "3",
-            "--max-num-seqs", "10", "--stall-seconds", "45", "--out", "r.json"]);
+            "--max-num-seqs", "10", "--stall-seconds", "45", "--timeout-seconds", "90", "--out", "r.json"]);
 
         Assert.Equal(["float32", "bfloat16"], options.DTypes);
         Assert.Equal([2, 8], options.Concurrency);
         Assert.Equal(3, options.RequestsAt(8));
         Assert.Equal(10, options.ServerMaxNumSeqs);
         Assert.Equal(45, options.StallSeconds);
+        Assert.Equal(90, options.TimeoutSeconds);
         Assert.Equal("r.json", options.OutputPath);
     }
 

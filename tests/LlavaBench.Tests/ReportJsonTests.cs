@@ -16,17 +16,18 @@ public class ReportJsonTests
             new() { Outcome = RequestOutcome.Completed, Status = 200, FirstTokenMs = 800, LastTokenMs = 2690, LatencyMs = 2700,
                 PromptTokens = 293, CompletionTokens = 64, InterTokenMs = [30, 30] },
         };
-        var scenario = ScenarioSummary.From(new ScenarioRun(new Scenario("throughput c=1", Scenario.Throughput, 1, 1, _ => ""), results, 2.7));
+        var scenario = ScenarioSummary.From(new ScenarioRun(new Scenario("throughput c=1", Scenario.Throughput, 1, 1, _ => ""), results, 2.7), 30);
         var bare = new BareForwardTimes(293, 325, 220, 610, [new BatchDecodeTime(1, 29.5, 33.9)]);
         var singleStream = new SingleStreamProfile(1, 29.5, 30.5, 30.0, [new SingleStreamRound(29.5, 30.5, 30.0)]);
         var run = new DTypeRun("bfloat16", 3.1, 3.4, bare, singleStream, [scenario], TargetEvaluator.Evaluate([scenario], singleStream));
         var plan = new SoakPlan("bfloat16", TimeSpan.FromMinutes(2), 32, 16, 64, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
         var soak = SoakRunner.Summarize(plan, results, 120,
-            [new RssSample(0, 900), new RssSample(25, 1000), new RssSample(35, 1100), new RssSample(120, 1120)]);
+            [new RssSample(0, 900), new RssSample(25, 1000), new RssSample(30, 1100), new RssSample(40, 1140), new RssSample(50, 1200),
+             new RssSample(80, 1180), new RssSample(100, 1150), new RssSample(110, 1130), new RssSample(120, 1120)]);
         return new BenchReport(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero),
             new MachineInfo(2, "Debian GNU/Linux 12", ".NET 10", 3.0),
             new ModelReport("/models/bench", "llava-bench-179m", 178_565_376),
-            new BenchSettings("in-process", 64, 0, [1, 4, 16], 6, 16, 64, 30),
+            new BenchSettings("in-process", 64, 0, [1, 4, 16], 6, 16, 64, 30, 300),
             [run], soak);
     }
 
@@ -53,10 +54,13 @@ public class ReportJsonTests
         Assert.True(target.GetProperty("met").GetBoolean());
         Assert.Equal(JsonValueKind.Null, run.GetProperty("targets")[0].GetProperty("met").ValueKind);
         var soak = root.GetProperty("soak");
-        Assert.Equal(1100, soak.GetProperty("rssAfterWarmupMb").GetDouble());
-        Assert.Equal(1120, soak.GetProperty("rssEndMb").GetDouble());
+        // Medians of the first third after warm-up (30–60 s: 1100, 1140, 1200) and of the last (90–120 s: 1150, 1130, 1120).
+        Assert.Equal(1140, soak.GetProperty("rssAfterWarmupMb").GetDouble());
+        Assert.Equal(1130, soak.GetProperty("rssEndMb").GetDouble());
         Assert.True(soak.GetProperty("noFailures").GetBoolean());
-        Assert.Equal(4, soak.GetProperty("rss").GetArrayLength());
+        Assert.Equal(0, soak.GetProperty("stalledMidStream").GetInt32());
+        Assert.Equal(300, root.GetProperty("settings").GetProperty("timeoutSeconds").GetDouble());
+        Assert.Equal(9, soak.GetProperty("rss").GetArrayLength());
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public class ScenarioSummaryTests
 
     private static ScenarioSummary Summary(string kind, int concurrency, double tokensPerSecond, double ttft, double tpot) =>
         ScenarioSummary.From(new ScenarioRun(new Scenario("s", kind, concurrency, 1, _ => ""),
-            [Completed(ttft, ttft + tpot * 9, 10)], 1.0)) with
+            [Completed(ttft, ttft + tpot * 9, 10)], 1.0), 30) with
         {
             OutputTokensPerSecond = tokensPerSecond,
         };
@@ -34,13 +34,16 @@ public class ScenarioSummaryTests
             Completed(100, 190, 10, 10, 10, 10),
             Completed(200, 380, 10, 20, 20),
             Completed(300, 570, 10, 30),
-            new() { Outcome = RequestOutcome.Rejected, Status = 429 },
-            new() { Outcome = RequestOutcome.Failed, Status = 500, Error = "boom" },
-            new() { Outcome = RequestOutcome.Stalled, Status = 200, Error = "no event for 30 s" },
+            new() { Outcome = RequestOutcome.Rejected, Status = 429, LatencyMs = 900 },
+            new() { Outcome = RequestOutcome.Failed, Status = 500, Error = "boom", LatencyMs = 5 },
+            new() { Outcome = RequestOutcome.TimedOut, Status = 200, Error = "no event for 300 s", LatencyMs = 300_000 },
         ];
-        var summary = ScenarioSummary.From(new ScenarioRun(new Scenario("t", Scenario.Throughput, 3, 6, _ => ""), results, 2.0));
+        var summary = ScenarioSummary.From(new ScenarioRun(new Scenario("t", Scenario.Throughput, 3, 6, _ => ""), results, 2.0),
+            stallSeconds: 0.25);
 
-        Assert.Equal((6, 3, 1, 1, 1), (summary.Requests, summary.Completed, summary.Rejected, summary.Failed, summary.Stalled));
+        Assert.Equal((6, 3, 1, 1, 1), (summary.Requests, summary.Completed, summary.Rejected, summary.Failed, summary.TimedOut));
+        // Waited over 250 ms for a token: the third request (first token at 300 ms) and the timed-out one.
+        Assert.Equal(2, summary.Stalled);
         Assert.Equal(1.5, summary.RequestsPerSecond);
         Assert.Equal(15.0, summary.OutputTokensPerSecond);
         Assert.Equal(3 * 1000 / 20.0, summary.DecodeTokensPerSecond!.Value, 9);
@@ -49,7 +52,7 @@ public class ScenarioSummaryTests
         Assert.Equal(15.0, summary.InterTokenLatencyMs.P50);
         Assert.Equal(6, summary.InterTokenLatencyMs.Samples);
         Assert.Equal(20.0, summary.TimePerOutputTokenMs.P50!.Value, 9);
-        Assert.Equal(["Failed (500): boom", "Stalled (200): no event for 30 s"], summary.Errors);
+        Assert.Equal(["Failed (500): boom", "TimedOut (200): no event for 300 s"], summary.Errors);
     }
 
     [Fact]
@@ -66,11 +69,26 @@ public class ScenarioSummaryTests
         Assert.Equal(2, odd.Results.Count);
         Assert.Equal(4.0, odd.WallSeconds, 9);
         Assert.Equal(2.5, odd.LoadAverage);
-        var summary = ScenarioSummary.From(odd);
+        var summary = ScenarioSummary.From(odd, 30);
         Assert.Equal(("hot", Scenario.CacheHit, 2), (summary.Name, summary.Kind, summary.Requests));
         Assert.Equal(55.0, summary.TimeToFirstTokenMs.P50);
         Assert.Throws<InvalidOperationException>(() =>
             new ScenarioRun(alternating with { Concurrency = 2 }, results, 10.0).Subset(alternating, _ => true));
+    }
+
+    [Fact]
+    public void AStallIsTheLongestWaitForAToken()
+    {
+        var slowStart = Completed(31_000, 32_000, 10, 100, 100);
+        var frozenMidStream = Completed(500, 40_000, 10, 100, 35_000);
+
+        Assert.Equal(31_000, slowStart.LongestSilenceMs);
+        Assert.True(slowStart.StalledLongerThan(30_000));
+        Assert.False(slowStart.StalledMidStreamLongerThan(30_000));
+        Assert.Equal(35_000, frozenMidStream.LongestSilenceMs);
+        Assert.True(frozenMidStream.StalledMidStreamLongerThan(30_000));
+        Assert.False(Completed(500, 2_000, 10, 100).StalledLongerThan(30_000));
+        Assert.False(new RequestResult { Outcome = RequestOutcome.Rejected, LatencyMs = 40_000 }.StalledLongerThan(30_000));
     }
 
     [Fact]

@@ -36,12 +36,12 @@ public class StreamingChatClientTests
     }
 
     private static async Task<(RequestResult Result, StubHandler Handler, int Tokens)> Send(
-        Func<HttpRequestMessage, HttpResponseMessage> respond, double stallSeconds = 30)
+        Func<HttpRequestMessage, HttpResponseMessage> respond, double timeoutSeconds = 30)
     {
         var handler = new StubHandler(respond);
         using var http = new HttpClient(handler) { BaseAddress = new Uri("http://bench.test/") };
         var tokens = 0;
-        var result = await new StreamingChatClient(http, TimeSpan.FromSeconds(stallSeconds))
+        var result = await new StreamingChatClient(http, TimeSpan.FromSeconds(timeoutSeconds))
             .SendAsync("""{"stream":true}""", 1.5, () => tokens++, CancellationToken.None);
         return (result, handler, tokens);
     }
@@ -126,12 +126,12 @@ public class StreamingChatClientTests
     }
 
     [Fact]
-    public async Task ASilentStreamIsAbandonedAsAStall()
+    public async Task ASilentStreamIsAbandonedAsTimedOut()
     {
         var (result, _, _) = await Send(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new SilentStream()) },
-            stallSeconds: 0.2);
+            timeoutSeconds: 0.2);
 
-        Assert.Equal(RequestOutcome.Stalled, result.Outcome);
+        Assert.Equal(RequestOutcome.TimedOut, result.Outcome);
         Assert.Equal(200, result.Status);
     }
 }

@@ -11,8 +11,8 @@ public enum RequestOutcome
     /// <summary>Any other HTTP error, an error event, a broken stream or a transport failure.</summary>
     Failed,
 
-    /// <summary>No event for longer than the stall limit; the request was abandoned.</summary>
-    Stalled,
+    /// <summary>No event for longer than the client's timeout; the request was abandoned (a hang).</summary>
+    TimedOut,
 }
 
 /// <summary>What one streaming request measured. Times are milliseconds from sending the request.</summary>
@@ -44,6 +44,18 @@ public sealed record RequestResult
 
     /// <summary>Gaps between consecutive token chunks.</summary>
     public IReadOnlyList<double> InterTokenMs { get; init; } = [];
+
+    /// <summary>
+    /// The longest time the client waited for a token: to the first one (queueing and prefill included) or
+    /// between two of them.
+    /// </summary>
+    public double LongestSilenceMs => Math.Max(FirstTokenMs ?? LatencyMs, InterTokenMs.Count == 0 ? 0 : InterTokenMs.Max());
+
+    /// <summary>Waited longer than <paramref name="thresholdMs"/> for some token (a rejected request never waits).</summary>
+    public bool StalledLongerThan(double thresholdMs) => Outcome != RequestOutcome.Rejected && LongestSilenceMs > thresholdMs;
+
+    /// <summary>Waited longer than <paramref name="thresholdMs"/> between two tokens, after the stream had started.</summary>
+    public bool StalledMidStreamLongerThan(double thresholdMs) => InterTokenMs.Any(gap => gap > thresholdMs);
 
     /// <summary>Mean decode time per token after the first: (last − first) / (tokens − 1).</summary>
     public double? TimePerOutputTokenMs =>

@@ -7,9 +7,9 @@ namespace LlavaBench.Client;
 
 /// <summary>
 /// Sends one streaming chat completion over plain HTTP and times its server-sent events. A request that
-/// receives no event for <paramref name="stallAfter"/> is abandoned and reported as stalled.
+/// receives no event for <paramref name="timeout"/> is abandoned and reported as timed out.
 /// </summary>
-public sealed class StreamingChatClient(HttpClient http, TimeSpan stallAfter)
+public sealed class StreamingChatClient(HttpClient http, TimeSpan timeout)
 {
     /// <param name="onToken">Called for every chunk that carries generated text, for live progress.</param>
     public async Task<RequestResult> SendAsync(string body, double sentAtSeconds, Action? onToken, CancellationToken cancellationToken)
@@ -39,7 +39,7 @@ public sealed class StreamingChatClient(HttpClient http, TimeSpan stallAfter)
         var status = 0;
         try
         {
-            idle.CancelAfter(stallAfter);
+            idle.CancelAfter(timeout);
             using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions")
             {
                 Content = new StringContent(body, Encoding.UTF8, "application/json"),
@@ -57,7 +57,7 @@ public sealed class StreamingChatClient(HttpClient http, TimeSpan stallAfter)
             var usageSeen = false;
             while (true)
             {
-                idle.CancelAfter(stallAfter);
+                idle.CancelAfter(timeout);
                 var data = await events.ReadAsync(linked.Token);
                 if (data is null) return Result(RequestOutcome.Failed, status, "the stream ended before [DONE]");
                 if (data == "[DONE]")
@@ -95,7 +95,7 @@ public sealed class StreamingChatClient(HttpClient http, TimeSpan stallAfter)
         }
         catch (OperationCanceledException) when (idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            return Result(RequestOutcome.Stalled, status, $"no event for {stallAfter.TotalSeconds:F0} s");
+            return Result(RequestOutcome.TimedOut, status, $"no event for {timeout.TotalSeconds:F0} s");
         }
         catch (Exception e) when (e is HttpRequestException or IOException or JsonException or InvalidOperationException or KeyNotFoundException)
         {

@@ -43,17 +43,29 @@ public sealed class BareModel : IDisposable
     /// <summary>Tokens cached in every slot when a decode step runs.</summary>
     public int ContextTokens { get; }
 
-    /// <summary>Image encoding, prefill and decode at each batch size (batch 1 always included).</summary>
+    /// <summary>
+    /// Image encoding, prefill and decode at each batch size (batch 1 always included). Decode steps of the
+    /// different batch sizes take turns, so their ratio — how well batching pays — is not skewed by load that
+    /// came and went while one size was being timed.
+    /// </summary>
     public BareForwardTimes MeasureAll(IEnumerable<int> batchSizes, int iterations)
     {
         var slow = Math.Max(3, iterations / 10);
-        var decode = batchSizes.Prepend(1).Where(b => b <= _slots.Length).Distinct().Order()
-            .Select(batch =>
+        var batches = batchSizes.Prepend(1).Where(b => b <= _slots.Length).Distinct().Order().ToArray();
+        var times = batches.ToDictionary(b => b, _ => new List<double>(iterations));
+        for (var i = 0; i < iterations + Warmup; i++)
+        {
+            foreach (var batch in batches)
             {
-                var step = DecodeStepMs(batch, iterations);
-                return new BatchDecodeTime(batch, step, batch * 1000 / step);
-            })
-            .ToList();
+                var step = DecodeStepMs(batch, 1, warmup: 0);
+                if (i >= Warmup) times[batch].Add(step);
+            }
+        }
+        var decode = batches.Select(batch =>
+        {
+            var step = Percentiles.Of(times[batch], 50)!.Value;
+            return new BatchDecodeTime(batch, step, batch * 1000 / step);
+        }).ToList();
         return new BareForwardTimes(PromptTokens, ContextTokens, ImageEncodeMs(slow), PrefillMs(slow), decode);
     }
 
@@ -61,23 +73,24 @@ public sealed class BareModel : IDisposable
     /// Median time of one decode step for <paramref name="batch"/> sequences. Each step rewrites the last cached
     /// position, so every iteration attends over the same context.
     /// </summary>
-    public double DecodeStepMs(int batch, int iterations)
+    public double DecodeStepMs(int batch, int iterations, int warmup = Warmup)
     {
         var chunks = _slots.Take(batch).Select(slot => new SequenceChunk(slot, ContextTokens - 1, 1)).ToList();
-        return Median(iterations, () => _model.ForwardCached(_model.EmbedTokens(RandomIds(batch)), new ForwardBatch(chunks), _cache));
+        return Median(iterations, () => _model.ForwardCached(_model.EmbedTokens(RandomIds(batch)), new ForwardBatch(chunks), _cache), warmup);
     }
 
     private double ImageEncodeMs(int iterations)
     {
         var vision = _model.Config.Vision;
-        return Median(iterations, () => _model.GetImageFeatures(randn(1, vision.NumChannels, vision.ImageSize, vision.ImageSize)));
+        return Median(iterations, () => _model.GetImageFeatures(randn(1, vision.NumChannels, vision.ImageSize, vision.ImageSize)), Warmup);
     }
 
     /// <summary>One prompt through the decoder from an empty slot; the slot is refilled afterwards for decode timing.</summary>
     private double PrefillMs(int iterations)
     {
         var prefill = Median(iterations,
-            () => _model.ForwardCached(_model.EmbedTokens(RandomIds(PromptTokens)), ForwardBatch.Single(_slots[0], 0, PromptTokens), _cache));
+            () => _model.ForwardCached(_model.EmbedTokens(RandomIds(PromptTokens)), ForwardBatch.Single(_slots[0], 0, PromptTokens), _cache),
+            Warmup);
         using var inference = torch.inference_mode(true);
         using var scope = NewDisposeScope();
         _model.ForwardCached(_model.EmbedTokens(RandomIds(ContextTokens)), ForwardBatch.Single(_slots[0], 0, ContextTokens), _cache);
@@ -86,10 +99,10 @@ public sealed class BareModel : IDisposable
 
     private Tensor RandomIds(int count) => tensor(Enumerable.Range(0, count).Select(_ => (long)_random.Next(3, 32000)).ToArray());
 
-    private static double Median(int iterations, Func<Tensor> forward)
+    private static double Median(int iterations, Func<Tensor> forward, int warmup)
     {
         using var inference = torch.inference_mode(true);
-        for (var i = 0; i < Warmup; i++) Run(forward);
+        for (var i = 0; i < warmup; i++) Run(forward);
         var times = new List<double>(iterations);
         for (var i = 0; i < iterations; i++)
         {

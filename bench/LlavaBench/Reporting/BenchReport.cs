@@ -27,7 +27,8 @@ public sealed record BenchSettings(
     int CacheRequests,
     int MaxNumSeqs,
     int MaxWaitingRequests,
-    double StallSeconds);
+    double StallSeconds,
+    double TimeoutSeconds);
 
 /// <param name="SingleStream">Per-token time of one stream: bare model, engine API, HTTP.</param>
 /// <param name="LoadAverageStart">1-minute load average before and after the run, to show how busy the machine was.</param>
@@ -40,7 +41,13 @@ public sealed record DTypeRun(
     IReadOnlyList<ScenarioSummary> Scenarios,
     IReadOnlyList<TargetCheck> Targets);
 
-/// <param name="RssAfterWarmupMb">The first sample after the warm-up period; null for a remote server.</param>
+/// <param name="TimedOut">Abandoned after no event for the client's time-out: hangs.</param>
+/// <param name="Stalled">Waited longer than <paramref name="StallSeconds"/> for a token, the first one included.</param>
+/// <param name="StalledMidStream">Of those, the ones whose wait came between two tokens of a started stream.</param>
+/// <param name="RssAfterWarmupMb">
+/// Median RSS over the first third of the time after warm-up; <paramref name="RssEndMb"/> over the last third.
+/// Null for a remote server.
+/// </param>
 public sealed record SoakSummary(
     [property: JsonPropertyName("dtype")] string DType,
     double Minutes,
@@ -52,7 +59,9 @@ public sealed record SoakSummary(
     int Completed,
     int Rejected,
     int Failed,
+    int TimedOut,
     int Stalled,
+    int StalledMidStream,
     double OutputTokensPerSecond,
     LatencyStats TimeToFirstTokenMs,
     double? RssAfterWarmupMb,
@@ -60,8 +69,8 @@ public sealed record SoakSummary(
     IReadOnlyList<RssSample> Rss,
     IReadOnlyList<string> Errors)
 {
-    /// <summary>The soak target: nothing failed or stalled (429s are allowed).</summary>
-    public bool NoFailures => Failed == 0 && Stalled == 0;
+    /// <summary>The soak target: nothing failed, hung or stalled (429s are allowed).</summary>
+    public bool NoFailures => Failed == 0 && TimedOut == 0 && Stalled == 0;
 }
 
 public sealed record RssSample(double Seconds, double Megabytes);

@@ -9,12 +9,12 @@ public static class MarkdownReport
     {
         output.WriteLine($"### {run.DType}");
         output.WriteLine();
-        output.WriteLine("| scenario | conc. | done/sent | 429 | failed | stalled | req/s | gen tok/s | decode tok/s | TTFT p50 | TTFT p95 | ITL p50 | ITL p95 | TPOT p50 | load |");
-        output.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        output.WriteLine("| scenario | conc. | done/sent | 429 | failed | timed out | stalled | req/s | gen tok/s | decode tok/s | TTFT p50 | TTFT p95 | ITL p50 | ITL p95 | TPOT p50 | load |");
+        output.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var s in run.Scenarios)
         {
             output.WriteLine(
-                $"| {s.Name} | {s.Concurrency} | {s.Completed}/{s.Requests} | {s.Rejected} | {s.Failed} | {s.Stalled} | " +
+                $"| {s.Name} | {s.Concurrency} | {s.Completed}/{s.Requests} | {s.Rejected} | {s.Failed} | {s.TimedOut} | {s.Stalled} | " +
                 $"{F(s.RequestsPerSecond, 2)} | {F(s.OutputTokensPerSecond, 1)} | {(s.DecodeTokensPerSecond is { } d ? F(d, 1) : "–")} | " +
                 $"{Ms(s.TimeToFirstTokenMs.P50)} | " +
                 $"{Ms(s.TimeToFirstTokenMs.P95)} | {Ms(s.InterTokenLatencyMs.P50)} | {Ms(s.InterTokenLatencyMs.P95)} | " +
@@ -45,13 +45,14 @@ public static class MarkdownReport
         output.WriteLine($"### Soak ({soak.DType}, {F(soak.Minutes, 1)} min, concurrency {soak.Concurrency}, " +
                          $"max-num-seqs {soak.MaxNumSeqs}, queue limit {soak.MaxWaitingRequests})");
         output.WriteLine();
-        output.WriteLine("| sent | completed | 429 | failed | stalled (> " + F(soak.StallSeconds, 0) + " s) | gen tok/s | TTFT p50 | TTFT p95 | RSS after warm-up | RSS at end |");
-        output.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-        output.WriteLine($"| {soak.Sent} | {soak.Completed} | {soak.Rejected} | {soak.Failed} | {soak.Stalled} | " +
+        var stall = F(soak.StallSeconds, 0);
+        output.WriteLine($"| sent | completed | 429 | failed | timed out | waited > {stall} s for a token | of which mid-stream | gen tok/s | TTFT p50 | TTFT p95 | RSS after warm-up | RSS at end |");
+        output.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        output.WriteLine($"| {soak.Sent} | {soak.Completed} | {soak.Rejected} | {soak.Failed} | {soak.TimedOut} | {soak.Stalled} | {soak.StalledMidStream} | " +
                          $"{F(soak.OutputTokensPerSecond, 1)} | {Ms(soak.TimeToFirstTokenMs.P50)} | {Ms(soak.TimeToFirstTokenMs.P95)} | " +
                          $"{Mb(soak.RssAfterWarmupMb)} | {Mb(soak.RssEndMb)} |");
         output.WriteLine();
-        output.WriteLine($"No failures or stalls: {Met(soak.NoFailures)}.");
+        output.WriteLine($"No failures, time-outs or stalls: {Met(soak.NoFailures)}.");
         output.WriteLine();
     }
 

@@ -7,6 +7,13 @@ namespace LlavaBench.Reporting;
 /// One scenario's figures. Rates count completed requests only and divide by the scenario's wall time (first
 /// send to last answer), so prefill and queueing are included.
 /// </summary>
+/// <param name="TimedOut">Abandoned after no event for the client's time-out: hangs.</param>
+/// <param name="Stalled">Requests that waited longer than the stall threshold for a token (the first included).</param>
+/// <param name="DecodeTokensPerSecond">
+/// The rate while streams decode: concurrency / mean time per output token. Unlike
+/// <paramref name="OutputTokensPerSecond"/> it leaves out the time spent before each request's first token.
+/// </param>
+/// <param name="LoadAverage">The machine's 1-minute load average when the scenario ended.</param>
 public sealed record ScenarioSummary(
     string Name,
     string Kind,
@@ -15,6 +22,7 @@ public sealed record ScenarioSummary(
     int Completed,
     int Rejected,
     int Failed,
+    int TimedOut,
     int Stalled,
     double WallSeconds,
     double RequestsPerSecond,
@@ -30,7 +38,7 @@ public sealed record ScenarioSummary(
 {
     private const int ErrorsKept = 5;
 
-    public static ScenarioSummary From(ScenarioRun run)
+    public static ScenarioSummary From(ScenarioRun run, double stallSeconds)
     {
         var results = run.Results;
         var completed = results.Where(r => r.Outcome == RequestOutcome.Completed).ToList();
@@ -44,7 +52,8 @@ public sealed record ScenarioSummary(
             completed.Count,
             results.Count(r => r.Outcome == RequestOutcome.Rejected),
             results.Count(r => r.Outcome == RequestOutcome.Failed),
-            results.Count(r => r.Outcome == RequestOutcome.Stalled),
+            results.Count(r => r.Outcome == RequestOutcome.TimedOut),
+            results.Count(r => r.StalledLongerThan(stallSeconds * 1000)),
             run.WallSeconds,
             completed.Count / wall,
             completed.Sum(r => (double)r.CompletionTokens) / wall,

@@ -7,5 +7,5 @@ public sealed record SoakPlan(
     int Concurrency,
     int MaxNumSeqs,
     int MaxWaitingRequests,
-    TimeSpan StallAfter,
+    TimeSpan StallThreshold,
     TimeSpan Warmup);

@@ -9,8 +9,8 @@ namespace LlavaBench.Soak;
 
 /// <summary>
 /// A long closed-loop run at high concurrency: every client sends request after request until the time is up
-/// (after a 429 it waits a second), while the process's RSS is sampled. Failures and stalls are the findings;
-/// 429s are expected once more clients than decode slots plus queue places exist.
+/// (after a 429 it waits a second), while the process's RSS is sampled. Failures, time-outs and stalls are the
+/// findings; 429s are expected once more clients than decode slots plus queue places exist.
 /// </summary>
 public sealed class SoakRunner(StreamingChatClient client, TextWriter output, bool inPlaceProgress)
 {
@@ -55,25 +55,42 @@ public sealed class SoakRunner(StreamingChatClient client, TextWriter output, bo
         IReadOnlyList<RssSample> rss)
     {
         var completed = results.Where(r => r.Outcome == RequestOutcome.Completed).ToList();
-        var warm = rss.FirstOrDefault(s => s.Seconds >= plan.Warmup.TotalSeconds);
+        var stallMs = plan.StallThreshold.TotalMilliseconds;
         return new SoakSummary(
             plan.DType,
             wallSeconds / 60,
             plan.Concurrency,
             plan.MaxNumSeqs,
             plan.MaxWaitingRequests,
-            plan.StallAfter.TotalSeconds,
+            plan.StallThreshold.TotalSeconds,
             results.Count,
             completed.Count,
             results.Count(r => r.Outcome == RequestOutcome.Rejected),
             results.Count(r => r.Outcome == RequestOutcome.Failed),
-            results.Count(r => r.Outcome == RequestOutcome.Stalled),
+            results.Count(r => r.Outcome == RequestOutcome.TimedOut),
+            results.Count(r => r.StalledLongerThan(stallMs)),
+            results.Count(r => r.StalledMidStreamLongerThan(stallMs)),
             completed.Sum(r => (double)r.CompletionTokens) / Math.Max(wallSeconds, 1e-9),
             LatencyStats.Of(completed.Where(r => r.FirstTokenMs is not null).Select(r => r.FirstTokenMs!.Value).ToList()),
-            warm?.Megabytes,
-            rss.Count == 0 ? null : rss[^1].Megabytes,
+            WindowMedian(rss, plan.Warmup.TotalSeconds, first: true),
+            WindowMedian(rss, plan.Warmup.TotalSeconds, first: false),
             rss,
-            results.Where(r => r.Outcome is RequestOutcome.Failed or RequestOutcome.Stalled)
+            results.Where(r => r.Outcome is RequestOutcome.Failed or RequestOutcome.TimedOut)
                 .Select(r => $"{r.Outcome} ({r.Status}): {r.Error}").Distinct().Take(5).ToList());
+    }
+
+    /// <summary>
+    /// The median RSS over the first (or last) third of the time after warm-up. RSS swings by tens of MB from one
+    /// sample to the next as batches come and go, so single samples would compare noise.
+    /// </summary>
+    private static double? WindowMedian(IReadOnlyList<RssSample> rss, double warmupSeconds, bool first)
+    {
+        var settled = rss.Where(s => s.Seconds >= warmupSeconds).ToList();
+        if (settled.Count == 0) return null;
+        var third = (settled[^1].Seconds - settled[0].Seconds) / 3;
+        var window = first
+            ? settled.Where(s => s.Seconds <= settled[0].Seconds + third)
+            : settled.Where(s => s.Seconds >= settled[^1].Seconds - third);
+        return Percentiles.Of(window.Select(s => s.Megabytes).ToList(), 50);
     }
 }
