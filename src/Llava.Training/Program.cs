@@ -1,0 +1,3 @@
+using Llava.Training.Cli;
+
+return CommandLine.Run(args, Console.Out, Console.Error);
