@@ -75,8 +75,8 @@ public sealed class ChatEndpointClient(HttpClient http, ChatEndpointOptions opti
     {
         try
         {
-            var root = JsonNode.Parse(body);
-            var content = root?["choices"]?[0]?["message"]?["content"];
+            var choices = JsonNode.Parse(body)?["choices"] as JsonArray;
+            var content = choices is { Count: > 0 } ? choices[0]?["message"]?["content"] : null;
             return content is JsonValue value && value.TryGetValue<string>(out var text)
                 ? text
                 : throw new MalformedCompletionException($"the response has no choices[0].message.content: {Clip(body)}");
