@@ -26,6 +26,7 @@ public static class TrainCommand
           --epochs N (1) | --max-steps N        --batch-size N (32)   --grad-accum N (1)
           --lr X (1e-3)   --min-lr-ratio X (0.1)   --warmup X (0.05)   --weight-decay X (0)   --max-grad-norm X (1)
           --seed N (1)    --val-every N (0: end only)   --checkpoint-every N (0: none)   --keep-checkpoints N (2)
+          --group-by-length    batch samples of similar length (less padding)
           --resume        continue from the newest checkpoint in --out
           --threads N     CPU threads for TorchSharp (default: all cores)
         """;

@@ -32,6 +32,7 @@ public sealed record TrainRequest(TrainingStage Stage, string Model, string Data
             ValidationEvery = args.Int("val-every", 0),
             CheckpointEvery = args.Int("checkpoint-every", 0),
             KeepCheckpoints = args.Int("keep-checkpoints", 2),
+            GroupByLength = args.Flag("group-by-length"),
         };
         try
         {

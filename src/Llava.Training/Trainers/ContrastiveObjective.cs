@@ -41,6 +41,7 @@ public sealed class ContrastiveObjective : ITrainingObjective
     public int TrainingSamples => _train.Count;
     public int ValidationSamples => _validation.Count;
     public IReadOnlyList<Parameter> Parameters { get; }
+    public IReadOnlyList<int>? TrainingLengths => null;
     public nn.Module? Auxiliary => _tower;
 
     public BatchLoss Loss(IReadOnlyList<int> samples, bool validation)

@@ -21,6 +21,9 @@ public interface ITrainingObjective
     /// <summary>Mean loss over the batch's targets. Indices refer to the validation samples when <paramref name="validation"/>.</summary>
     BatchLoss Loss(IReadOnlyList<int> samples, bool validation);
 
+    /// <summary>Each training sample's length in tokens, for length-grouped batching; null when lengths do not vary.</summary>
+    IReadOnlyList<int>? TrainingLengths { get; }
+
     /// <summary>Modules outside the LLaVA model that a checkpoint must keep (none for most stages).</summary>
     nn.Module? Auxiliary { get; }
 }

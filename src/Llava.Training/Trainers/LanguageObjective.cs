@@ -32,12 +32,14 @@ public sealed class LanguageObjective : ITrainingObjective
         _images = images;
         Name = stage.Name();
         Parameters = TrainingStages.Unfreeze(model, stage);
+        TrainingLengths = train.Select(s => s.Encoded.Ids.Length).ToList();
     }
 
     public string Name { get; }
     public int TrainingSamples => _train.Count;
     public int ValidationSamples => _validation.Count;
     public IReadOnlyList<Parameter> Parameters { get; }
+    public IReadOnlyList<int>? TrainingLengths { get; }
     public nn.Module? Auxiliary => null;
 
     public BatchLoss Loss(IReadOnlyList<int> samples, bool validation)

@@ -95,12 +95,32 @@ public sealed class Trainer(LlavaForConditionalGeneration model, ITrainingObject
     {
         if (_orderEpoch != epoch)
         {
-            _order = Enumerable.Range(0, objective.TrainingSamples).ToArray();
-            // A fixed formula, not HashCode.Combine (randomised per process), so orders repeat across runs.
-            new Random(unchecked(options.Seed * 1_000_003 + epoch)).Shuffle(_order);
+            _order = EpochOrder(epoch);
             _orderEpoch = epoch;
         }
         return _order![(index * options.BatchSize)..((index + 1) * options.BatchSize)];
+    }
+
+    /// <summary>The sample order of one epoch: a function of the seed and the epoch only.</summary>
+    private int[] EpochOrder(int epoch)
+    {
+        // A fixed formula, not HashCode.Combine (randomised per process), so orders repeat across runs.
+        var random = new Random(unchecked(options.Seed * 1_000_003 + epoch));
+        var order = Enumerable.Range(0, objective.TrainingSamples).ToArray();
+        random.Shuffle(order);
+        if (!options.GroupByLength || objective.TrainingLengths is not { } lengths) return order;
+
+        var batches = new List<int[]>();
+        var window = options.BatchSize * options.LengthGroupWindow;
+        for (var start = 0; start < order.Length; start += window)
+        {
+            var sorted = order[start..Math.Min(order.Length, start + window)].OrderByDescending(i => lengths[i]).ToArray();
+            for (var b = 0; b + options.BatchSize <= sorted.Length; b += options.BatchSize)
+                batches.Add(sorted[b..(b + options.BatchSize)]);
+        }
+        var shuffled = batches.ToArray();
+        random.Shuffle(shuffled);
+        return [.. shuffled.SelectMany(b => b)];
     }
 
     private double? Validate(ProgressBar progress, int step)
@@ -135,7 +155,7 @@ public sealed class Trainer(LlavaForConditionalGeneration model, ITrainingObject
     }
 
     private TrainerState State(int step, int totalSteps) => new(objective.Name, step, totalSteps, options.BatchSize,
-        options.GradientAccumulation, options.Seed, objective.TrainingSamples);
+        options.GradientAccumulation, options.Seed, objective.TrainingSamples, options.LearningRate, options.GroupByLength);
 
     private void SaveCheckpoint(AdamW optimizer, string modelSourceDir, string outDir, int step, int totalSteps,
         ProgressBar progress)

@@ -30,6 +30,15 @@ public sealed record TrainingOptions
     /// <summary>Seeds the data order (and nothing else: weights come from the input model).</summary>
     public int Seed { get; init; } = 1;
 
+    /// <summary>
+    /// Batch samples of similar length (as LLaVA's group_by_modality_length does) so less of each batch is padding:
+    /// each epoch's shuffled order is cut into windows of <see cref="LengthGroupWindow"/> batches, each window sorted
+    /// by length and cut into batches, and the batches shuffled again.
+    /// </summary>
+    public bool GroupByLength { get; init; }
+
+    public int LengthGroupWindow { get; init; } = 16;
+
     /// <summary>Steps between validation passes; 0 validates only at the end.</summary>
     public int ValidationEvery { get; init; }
 
@@ -56,5 +65,6 @@ public sealed record TrainingOptions
         Require(MaxGradNorm > 0, "max grad norm must be positive");
         Require(ValidationEvery >= 0 && CheckpointEvery >= 0, "validation and checkpoint intervals must not be negative");
         Require(KeepCheckpoints >= 1, "keep at least one checkpoint");
+        Require(LengthGroupWindow >= 1, "the length-group window must be at least one batch");
     }
 }
