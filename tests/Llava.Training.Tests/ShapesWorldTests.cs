@@ -103,4 +103,44 @@ public sealed class ShapesWorldTests
         Assert.Equal(20, scenes.Count);
         Assert.DoesNotContain(File.ReadLines(Path.Combine(dir.Path, ShapesDataset.LanguageCorpus)), l => l.Contains("<image>"));
     }
+
+    [Fact]
+    public void Hard_negative_captions_are_near_misses_of_the_true_caption()
+    {
+        var generator = new SceneGenerator(3);
+        var random = new Random(1);
+        for (var i = 0; i < 100; i++)
+        {
+            var scene = generator.Next($"s{i}");
+            var annotation = SceneAnnotation.From(scene, "x.png");
+            Assert.Equal(SceneText.Caption(scene), HardNegativeCaptions.Caption(annotation.Objects));
+            var negatives = HardNegativeCaptions.For(annotation, random, 3);
+            Assert.Equal(3, negatives.Count);
+            foreach (var negative in negatives)
+            {
+                Assert.NotEqual(annotation.Captions[0], negative);
+                // Same number of objects, so the difference is an attribute or a binding, not a count.
+                Assert.Equal(annotation.Captions[0].Count(c => c == ','), negative.Count(c => c == ','));
+            }
+        }
+    }
+
+    [Fact]
+    public void Conversations_ask_only_questions_the_scene_answers()
+    {
+        var generator = new SceneGenerator(4);
+        var random = new Random(2);
+        for (var i = 0; i < 50; i++)
+        {
+            var scene = generator.Next($"s{i}");
+            var record = InstructionRecords.Conversation(scene, "x.png", random);
+            Assert.InRange(record.Conversations.Count, 2, 12);
+            LlavaRecordValidator.Validate(record);
+            foreach (var answer in record.Conversations.Where(t => t.From == LlavaTurn.Gpt).Select(t => t.Value))
+            {
+                var mentioned = ShapeColor.All.Select(c => c.Name).Where(c => answer.Contains(c, StringComparison.Ordinal));
+                Assert.All(mentioned, colour => Assert.Contains(scene.Objects, o => o.Color.Name == colour));
+            }
+        }
+    }
 }

@@ -64,7 +64,7 @@ public static class DemoCommand
         var previous = init;
         foreach (var (stage, options, train, val) in new[]
         {
-            (TrainingStage.Clip, recipe.Clip, ShapesDataset.Pretrain, ShapesDataset.PretrainValidation),
+            (TrainingStage.Clip, recipe.Clip, ShapesDataset.Scenes, ShapesDataset.PretrainValidation),
             (TrainingStage.Lm, recipe.LanguageModel, ShapesDataset.LanguageCorpus, ShapesDataset.LanguageCorpusValidation),
             (TrainingStage.Pretrain, recipe.Pretrain, ShapesDataset.Pretrain, ShapesDataset.PretrainValidation),
             (TrainingStage.Finetune, recipe.Finetune, ShapesDataset.Instruct, ShapesDataset.InstructValidation),
@@ -77,7 +77,8 @@ public static class DemoCommand
                 if (resume && File.Exists(Path.Combine(stageOut, "done"))) return;
                 var checkpointEvery = Math.Max(50, EstimateSteps(options, data, train) / 4);
                 TrainCommand.Execute(new TrainRequest(stage, from, Path.Combine(data, train), Path.Combine(data, val), null, stageOut,
-                    options with { CheckpointEvery = checkpointEvery, KeepCheckpoints = 1 }, resume, threads), output);
+                    options with { CheckpointEvery = checkpointEvery, KeepCheckpoints = 1 }, resume, threads,
+                    stage == TrainingStage.Clip ? recipe.HardNegatives : 0), output);
                 File.WriteAllText(Path.Combine(stageOut, "done"), "");
             });
             previous = stageOut;
@@ -118,9 +119,12 @@ public static class DemoCommand
     private static int EstimateSteps(TrainingOptions options, string data, string file)
     {
         var path = Path.Combine(data, file);
-        var samples = file.EndsWith(".txt", StringComparison.Ordinal)
-            ? File.ReadLines(path).Count()
-            : File.ReadLines(path).Count(l => l.StartsWith('{'));
+        var samples = file switch
+        {
+            _ when file.EndsWith(".txt", StringComparison.Ordinal) => File.ReadLines(path).Count(),
+            ShapesDataset.Scenes => SceneAnnotationsJson.Read(path).Count,
+            _ => File.ReadLines(path).Count(l => l.StartsWith('{')),
+        };
         return options.MaxSteps ?? options.Epochs * (samples / options.BatchSize / options.GradientAccumulation);
     }
 

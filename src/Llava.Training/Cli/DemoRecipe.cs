@@ -10,11 +10,14 @@ public sealed record DemoRecipe
 
     public int InitSeed { get; init; } = 1;
 
-    public TrainingOptions Clip { get; init; } = new() { Epochs = 3, BatchSize = 128, LearningRate = 2e-3, WarmupRatio = 0.1, WeightDecay = 0.05 };
+    public TrainingOptions Clip { get; init; } = new() { Epochs = 5, BatchSize = 128, LearningRate = 2e-3, WarmupRatio = 0.1, WeightDecay = 0.05 };
+
+    /// <summary>Near-miss captions per image in contrastive pretraining.</summary>
+    public int HardNegatives { get; init; } = 3;
 
     public TrainingOptions LanguageModel { get; init; } = new() { Epochs = 1, BatchSize = 64, LearningRate = 2e-3, WeightDecay = 0.01, GroupByLength = true };
 
-    public TrainingOptions Pretrain { get; init; } = new() { Epochs = 1, BatchSize = 32, LearningRate = 2e-3, WarmupRatio = 0.03, GroupByLength = true };
+    public TrainingOptions Pretrain { get; init; } = new() { Epochs = 1, BatchSize = 32, LearningRate = 5e-4, WarmupRatio = 0.03, GroupByLength = true };
 
     public TrainingOptions Finetune { get; init; } = new() { Epochs = 4, BatchSize = 32, LearningRate = 1e-3, WarmupRatio = 0.03, WeightDecay = 0.01, GroupByLength = true };
 

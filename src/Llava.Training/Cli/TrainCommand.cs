@@ -4,6 +4,7 @@ using Llava.Engine.Tokenization;
 using Llava.Model;
 using Llava.Training.Data;
 using Llava.Training.Modeling;
+using Llava.Training.Shapes;
 using Llava.Training.Text;
 using Llava.Training.Trainers;
 using static TorchSharp.torch;
@@ -27,6 +28,7 @@ public static class TrainCommand
           --lr X (1e-3)   --min-lr-ratio X (0.1)   --warmup X (0.05)   --weight-decay X (0)   --max-grad-norm X (1)
           --seed N (1)    --val-every N (0: end only)   --checkpoint-every N (0: none)   --keep-checkpoints N (2)
           --group-by-length    batch samples of similar length (less padding)
+          --hard-negatives N   clip only: --data is a scenes.json (captions + boxes); add N near-miss captions per image
           --resume        continue from the newest checkpoint in --out
           --threads N     CPU threads for TorchSharp (default: all cores)
         """;
@@ -80,7 +82,9 @@ public static class TrainCommand
         }
         if (request.Stage == TrainingStage.Clip)
         {
-            var train = Report(TrainingData.Captions(LlavaJson.Read(request.Data), tokenizer, images, maxLength), request.Data, output, issuesLog);
+            var train = Report(request.HardNegatives > 0
+                ? TrainingData.SceneCaptions(SceneAnnotationsJson.Read(request.Data), tokenizer, images, maxLength, request.HardNegatives, request.Options.Seed)
+                : TrainingData.Captions(LlavaJson.Read(request.Data), tokenizer, images, maxLength), request.Data, output, issuesLog);
             var val = request.Validation is null ? [] : Report(TrainingData.Captions(LlavaJson.Read(request.Validation), tokenizer, images, maxLength), request.Validation, output, issuesLog);
             tower = new ClipTextTower(model.Config.Text.VocabSize, model.Config.Vision.HiddenSize, textHidden: 64, layers: 2, projectionDim: 64);
             return new ContrastiveObjective(model, tower, train, val, images);

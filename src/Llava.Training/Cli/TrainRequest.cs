@@ -3,8 +3,10 @@ using Llava.Training.Trainers;
 namespace Llava.Training.Cli;
 
 /// <summary>Everything one <c>train</c> invocation needs; the demo pipeline builds these directly.</summary>
+/// <param name="HardNegatives">For the clip stage: read <paramref name="Data"/> as scenes.json and add this many
+/// hard-negative captions per image (0: plain caption records).</param>
 public sealed record TrainRequest(TrainingStage Stage, string Model, string Data, string? Validation, string? Images, string Out,
-    TrainingOptions Options, bool Resume, int Threads)
+    TrainingOptions Options, bool Resume, int Threads, int HardNegatives = 0)
 {
     public static TrainRequest From(CommandArguments args)
     {
@@ -43,6 +45,7 @@ public sealed record TrainRequest(TrainingStage Stage, string Model, string Data
             throw new UsageException(e.Message);
         }
         return new TrainRequest(stage, args.Required("model"), args.Required("data"), args.Text("val"), args.Text("images"),
-            args.Required("out"), options, args.Flag("resume"), args.Int("threads", Environment.ProcessorCount));
+            args.Required("out"), options, args.Flag("resume"), args.Int("threads", Environment.ProcessorCount),
+            args.Int("hard-negatives", 0));
     }
 }

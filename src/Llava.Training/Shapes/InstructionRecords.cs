@@ -3,35 +3,40 @@ using Llava.Training.Data;
 namespace Llava.Training.Shapes;
 
 /// <summary>
-/// The three LLaVA-Instruct types built from a scene's ground truth: a conversation of 1–4 short questions, a detailed
+/// The three LLaVA-Instruct types built from a scene's ground truth: a conversation of 1–6 short questions, a detailed
 /// description, or a complex-reasoning question, in the proportions of LLaVA-Instruct-158K (58k, 23k, 77k) shifted
 /// towards conversations, which carry the most supervision per image.
 /// </summary>
 public static class InstructionRecords
 {
-    private static readonly Func<Scene, Random, QuestionAnswer>[] ConversationKinds =
-    [
-        (s, r) => SceneQuestions.Ask(QuestionKind.Colour, s, r),
-        (s, r) => SceneQuestions.Ask(QuestionKind.Shape, s, r),
-        (s, r) => SceneQuestions.Ask(QuestionKind.Count, s, r),
-        (s, r) => SceneQuestions.Ask(QuestionKind.Position, s, r),
-        SceneQuestions.Presence,
-        SceneQuestions.Size,
-    ];
-
     public static LlavaRecord For(Scene scene, string image, Random random)
     {
         var draw = random.NextDouble();
-        if (draw < 0.55) return Conversation(scene, image, random);
+        if (draw < 0.6) return Conversation(scene, image, random);
         if (draw < 0.8) return Detail(scene, image, random);
         return Reasoning(scene, image, random);
     }
 
+    /// <summary>
+    /// Questions drawn without repetition from everything askable about the scene: colour, shape, position and size of
+    /// each object, the count, and whether some shape is present.
+    /// </summary>
     public static LlavaRecord Conversation(Scene scene, string image, Random random)
     {
-        var kinds = ConversationKinds.ToArray();
-        random.Shuffle(kinds);
-        var turns = kinds.Take(random.Next(1, 5)).Select(kind => kind(scene, random)).Select(qa => (qa.Question, qa.Answer)).ToList();
+        var pool = new List<QuestionAnswer>();
+        foreach (var item in scene.Objects)
+        {
+            var single = scene with { Objects = [item] };
+            pool.Add(SceneQuestions.Ask(QuestionKind.Colour, single, random));
+            pool.Add(SceneQuestions.Ask(QuestionKind.Shape, single, random));
+            pool.Add(SceneQuestions.Ask(QuestionKind.Position, single, random));
+            pool.Add(SceneQuestions.Size(single, random));
+        }
+        pool.Add(SceneQuestions.Ask(QuestionKind.Count, scene, random));
+        pool.Add(SceneQuestions.Presence(scene, random));
+        var questions = pool.ToArray();
+        random.Shuffle(questions);
+        var turns = questions.Take(random.Next(1, 7)).Select(qa => (qa.Question, qa.Answer)).ToList();
         return LlavaRecord.MultiTurn(scene.Id + "-conversation", image, turns);
     }
 

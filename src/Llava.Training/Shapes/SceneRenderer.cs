@@ -2,9 +2,18 @@ using SkiaSharp;
 
 namespace Llava.Training.Shapes;
 
-/// <summary>Renders scenes to PNG with SkiaSharp (antialiased, flat colours on a light grey background).</summary>
+/// <summary>
+/// Renders scenes to PNG with SkiaSharp: antialiased flat colours with a dark outline on a light grey background. The
+/// outline is the same for every colour, which makes an object's silhouette visible to a patch embedding independently
+/// of its fill (without it, telling a yellow circle from a yellow star takes far more vision pretraining).
+/// </summary>
 public static class SceneRenderer
 {
+    private static readonly SKPaint Outline = new()
+    {
+        IsAntialias = true, Style = SKPaintStyle.Stroke, StrokeWidth = 1.5f, Color = new SKColor(30, 30, 30),
+    };
+
     /// <param name="colorJitter">Supplies per-channel offsets so repeated objects of a colour are not pixel-identical.</param>
     public static byte[] RenderPng(Scene scene, Func<int> colorJitter)
     {
@@ -17,6 +26,7 @@ public static class SceneRenderer
                 using var paint = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Fill, Color = Jittered(item.Color, colorJitter) };
                 using var path = ShapeGeometry.Outline(item.Shape, item.CenterX, item.CenterY, item.Radius);
                 canvas.DrawPath(path, paint);
+                canvas.DrawPath(path, Outline);
             }
         }
         using var image = SKImage.FromBitmap(bitmap);

@@ -5,13 +5,22 @@ using static TorchSharp.torch;
 
 namespace Llava.Training.Trainers;
 
-/// <summary>One image with the ids of its caption.</summary>
-public sealed record CaptionSample(string Id, string Image, int[] CaptionIds);
+/// <summary>
+/// One image with the ids of its caption and of optional hard-negative captions: near-misses (one attribute changed,
+/// or two objects' attributes swapped) that the image must rank below its own caption.
+/// </summary>
+public sealed record CaptionSample(string Id, string Image, int[] CaptionIds, IReadOnlyList<int[]> NegativeIds)
+{
+    public CaptionSample(string id, string image, int[] captionIds) : this(id, image, captionIds, []) { }
+}
 
 /// <summary>
 /// CLIP's symmetric InfoNCE loss over a batch of image–caption pairs: the image embedding is the tower's final class
 /// token after <c>post_layernorm</c> (as CLIP pools), each image must pick out its caption among the batch's captions
-/// and vice versa. Trains the whole vision tower plus the <see cref="ClipTextTower"/>.
+/// and vice versa. Hard-negative captions join the candidates on the image-to-text side only, as in NegCLIP: random
+/// batches rarely contain two scenes that differ in one attribute, so without them the tower learns whatever tells
+/// scenes apart most cheaply (colours, positions) and little about shapes or which colour goes with which shape.
+/// Trains the whole vision tower plus the <see cref="ClipTextTower"/>.
 /// </summary>
 public sealed class ContrastiveObjective : ITrainingObjective
 {
@@ -59,19 +68,27 @@ public sealed class ContrastiveObjective : ITrainingObjective
         var pooled = vision.post_layernorm.forward(hidden.select(1, 0));
         var images = _tower.EmbedImage(pooled);
 
-        var length = batch.Max(s => s.CaptionIds.Length);
-        var ids = new long[batch.Count * length];
-        for (var b = 0; b < batch.Count; b++)
-        {
-            for (var t = 0; t < batch[b].CaptionIds.Length; t++) ids[b * length + t] = batch[b].CaptionIds[t];
-        }
-        var lengths = tensor(batch.Select(s => (long)s.CaptionIds.Length).ToArray());
-        var captions = _tower.EmbedText(tensor(ids, [batch.Count, length]), lengths);
+        var texts = batch.Select(s => s.CaptionIds).Concat(batch.SelectMany(s => s.NegativeIds)).ToList();
+        var captions = EmbedCaptions(texts);
 
-        var logits = _tower.logit_scale.clamp(max: MaxLogitScale).exp() * images.matmul(captions.t());
+        var scale = _tower.logit_scale.clamp(max: MaxLogitScale).exp();
+        var imageToText = scale * images.matmul(captions.t());
+        var textToImage = imageToText.narrow(1, 0, batch.Count).t();
         var targets = arange(batch.Count, dtype: ScalarType.Int64);
-        var loss = (nn.functional.cross_entropy(logits, targets) + nn.functional.cross_entropy(logits.t(), targets)) / 2;
-        var tokens = batch.Sum(s => (long)s.CaptionIds.Length) + batch.Count * (hidden.shape[1]);
+        var loss = (nn.functional.cross_entropy(imageToText, targets) + nn.functional.cross_entropy(textToImage, targets)) / 2;
+        var tokens = texts.Sum(t => (long)t.Length) + batch.Count * hidden.shape[1];
         return new BatchLoss(loss.MoveToOuterDisposeScope(), tokens, batch.Count);
+    }
+
+    private Tensor EmbedCaptions(IReadOnlyList<int[]> texts)
+    {
+        var length = texts.Max(t => t.Length);
+        var ids = new long[texts.Count * length];
+        for (var b = 0; b < texts.Count; b++)
+        {
+            for (var t = 0; t < texts[b].Length; t++) ids[b * length + t] = texts[b][t];
+        }
+        var lengths = tensor(texts.Select(t => (long)t.Length).ToArray());
+        return _tower.EmbedText(tensor(ids, [texts.Count, length]), lengths);
     }
 }

@@ -1,5 +1,6 @@
 using Llava.Engine.Tokenization;
 using Llava.Training.Data;
+using Llava.Training.Shapes;
 using Llava.Training.Text;
 
 namespace Llava.Training.Trainers;
@@ -100,6 +101,42 @@ public static class TrainingData
                 continue;
             }
             samples.Add(new CaptionSample(record.Id, record.Image, ids));
+        }
+        return (samples, issues);
+    }
+
+    /// <summary>
+    /// Captions of annotated scenes (scenes.json) with <paramref name="negatives"/> hard-negative captions each, drawn
+    /// once from a stream seeded by <paramref name="seed"/>.
+    /// </summary>
+    public static (List<CaptionSample> Samples, List<RecordIssue> Issues) SceneCaptions(IReadOnlyList<SceneAnnotation> scenes,
+        LlavaTokenizer tokenizer, ImageStore images, int maxLength, int negatives, int seed)
+    {
+        var random = new Random(seed);
+        var samples = new List<CaptionSample>(scenes.Count);
+        var issues = new List<RecordIssue>();
+        int[] Encode(string text) => tokenizer.Encode(text).Append(tokenizer.EosTokenId).ToArray();
+        foreach (var scene in scenes)
+        {
+            var label = $"id {scene.Id}";
+            if (!images.Exists(scene.Image))
+            {
+                issues.Add(new(label, $"image file not found: {images.PathOf(scene.Image)}"));
+                continue;
+            }
+            if (scene.Captions.Count == 0)
+            {
+                issues.Add(new(label, "the scene has no caption"));
+                continue;
+            }
+            var caption = Encode(scene.Captions[0]);
+            var hard = HardNegativeCaptions.For(scene, random, negatives).Select(Encode).ToList();
+            if (hard.Prepend(caption).Any(ids => ids.Length > maxLength))
+            {
+                issues.Add(new(label, $"a caption exceeds {maxLength} tokens"));
+                continue;
+            }
+            samples.Add(new CaptionSample(scene.Id, scene.Image, caption, hard));
         }
         return (samples, issues);
     }
