@@ -1,0 +1,38 @@
+using Llava.Training.Shapes;
+using Llava.Training.Trainers;
+
+namespace Llava.Training.Cli;
+
+/// <summary>The settings that produce <c>llava-shapes-tiny</c>; every stage of the recipe in one place.</summary>
+public sealed record DemoRecipe
+{
+    public ShapesDataOptions Data { get; init; } = new();
+
+    public int InitSeed { get; init; } = 1;
+
+    public TrainingOptions Clip { get; init; } = new() { Epochs = 5, BatchSize = 128, LearningRate = 2e-3, WarmupRatio = 0.1, WeightDecay = 0.05 };
+
+    /// <summary>Near-miss captions per image in contrastive pretraining.</summary>
+    public int HardNegatives { get; init; } = 3;
+
+    public TrainingOptions LanguageModel { get; init; } = new() { Epochs = 1, BatchSize = 64, LearningRate = 2e-3, WeightDecay = 0.01, GroupByLength = true };
+
+    public TrainingOptions Pretrain { get; init; } = new() { Epochs = 1, BatchSize = 32, LearningRate = 5e-4, WarmupRatio = 0.03, GroupByLength = true };
+
+    public TrainingOptions Finetune { get; init; } = new() { Epochs = 4, BatchSize = 32, LearningRate = 1e-3, WarmupRatio = 0.03, WeightDecay = 0.01, GroupByLength = true };
+
+    /// <summary>Shrinks every dataset and stage for a quick end-to-end check (not a useful model).</summary>
+    public DemoRecipe Scaled(double factor)
+    {
+        int Scale(int value) => Math.Max(1, (int)Math.Round(value * factor));
+        return this with
+        {
+            Data = Data with
+            {
+                TrainScenes = Math.Max(256, Scale(Data.TrainScenes)),
+                ValidationScenes = Math.Max(32, Scale(Data.ValidationScenes)),
+                EvalQuestionsPerKind = Math.Max(2, Scale(Data.EvalQuestionsPerKind)),
+            },
+        };
+    }
+}

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using Llava.Engine.Generation;
+using Llava.Training.Evaluation;
+using static TorchSharp.torch;
+
+namespace Llava.Training.Cli;
+
+/// <summary><c>eval</c>: accuracy per question kind on held-out questions, through the engine.</summary>
+public static class EvalCommand
+{
+    public const string Usage = """
+        eval --model DIR --questions FILE [--images DIR] [--limit N] [--max-tokens N] [--concurrency N]
+             [--report FILE] [--show-failures N] [--min-accuracy X] [--threads N]
+          Runs the questions (eval.json from make-data) through the engine with greedy decoding and prints accuracy
+          per kind (colour, shape, count, position, describe). --min-accuracy fails (exit 1) when any kind is below X.
+        """;
+
+    public static int Run(CommandArguments args, TextWriter output)
+    {
+        var model = args.Required("model");
+        var questionsPath = args.Required("questions");
+        var images = args.Text("images") ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(questionsPath))!, "images");
+        var limit = args.OptionalInt("limit");
+        var maxTokens = args.Int("max-tokens", 96);
+        var concurrency = args.Int("concurrency", 16);
+        var report = args.Text("report");
+        var showFailures = args.Int("show-failures", 5);
+        var minAccuracy = args.Double("min-accuracy", 0);
+        var threads = args.Int("threads", Environment.ProcessorCount);
+        args.EnsureAllRead();
+
+        set_num_threads(threads);
+        var questions = EvalQuestionsJson.Read(questionsPath);
+        if (limit is { } n) questions = questions.Take(n).ToList();
+        var result = Evaluate(model, questions, images, maxTokens, concurrency);
+        output.WriteLine($"eval: {questions.Count} questions on {model} in {result.Elapsed.TotalSeconds:F1} s");
+        result.WriteTable(output);
+        foreach (var failure in result.Answers.Where(a => !a.Correct).Take(showFailures))
+            output.WriteLine($"  wrong ({failure.Question.Kind.ToString().ToLowerInvariant()}) {failure.Question.Id}: " +
+                             $"\"{failure.Question.Question}\" -> \"{failure.Answer}\" (expected {string.Join(", ", failure.Question.Expected)})");
+        if (report is not null)
+        {
+            File.WriteAllText(report, JsonSerializer.Serialize(result.Answers.Select(a => new
+            {
+                id = a.Question.Id, kind = a.Question.Kind.ToString().ToLowerInvariant(), question = a.Question.Question,
+                expected = a.Question.Expected, answer = a.Answer, correct = a.Correct,
+            }), new JsonSerializerOptions { WriteIndented = true }));
+        }
+        return result.MinimumAccuracy >= minAccuracy ? 0 : 1;
+    }
+
+    public static EvalResult Evaluate(string model, IReadOnlyList<EvalQuestion> questions, string images, int maxTokens, int concurrency)
+    {
+        using var engine = LlavaEngine.Load(new EngineOptions
+        {
+            ModelPath = model,
+            MaxRunningSequences = concurrency,
+            MaxWaitingRequests = Math.Max(64, questions.Count),
+        });
+        return EvalRunner.RunAsync(engine, questions, images, maxTokens).GetAwaiter().GetResult();
+    }
+}

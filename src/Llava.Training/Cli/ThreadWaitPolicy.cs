@@ -1,0 +1,25 @@
+using System.Runtime.InteropServices;
+
+namespace Llava.Training.Cli;
+
+/// <summary>
+/// Makes libtorch's OpenMP worker threads sleep instead of spin while they wait. With the default (active) policy, a
+/// machine whose cores are shared with other processes runs training several times slower with two threads than with
+/// one (measured: 0.7k vs 7.9k tokens/s on two busy cores), because spinning workers burn the time slices the
+/// working thread needs. Must run before the first tensor operation loads libtorch; an explicit
+/// <c>OMP_WAIT_POLICY</c> in the environment wins.
+/// </summary>
+internal static partial class ThreadWaitPolicy
+{
+    private const string Variable = "OMP_WAIT_POLICY";
+
+    public static void PreferPassive()
+    {
+        // .NET keeps its own copy of the environment on Unix; native code only sees variables set through libc.
+        if (OperatingSystem.IsWindows() || Environment.GetEnvironmentVariable(Variable) is not null) return;
+        _ = SetEnv(Variable, "PASSIVE", overwrite: 0);
+    }
+
+    [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int SetEnv(string name, string value, int overwrite);
+}

@@ -1,0 +1,102 @@
+using Llava.Engine.Imaging;
+using Llava.Engine.Prompting;
+using Llava.Engine.Tokenization;
+using Llava.Model;
+using Llava.Training.Data;
+using Llava.Training.Modeling;
+using Llava.Training.Shapes;
+using Llava.Training.Text;
+using Llava.Training.Trainers;
+using static TorchSharp.torch;
+
+namespace Llava.Training.Cli;
+
+/// <summary><c>train</c>: one stage of the recipe, from a model folder to a model folder.</summary>
+public static class TrainCommand
+{
+    public const string Usage = """
+        train --stage clip|lm|pretrain|finetune --model DIR --data FILE --out DIR [options]
+          clip      contrastive image-caption pretraining of the vision tower (caption records)
+          lm        next-token pretraining of the language model (a .txt file, one document per line)
+          pretrain  LLaVA stage 1: only the projector learns (caption records)
+          finetune  LLaVA stage 2: projector + language model learn, vision frozen (instruction records)
+          --model DIR          model folder to start from (llava-hf layout)
+          --data FILE          LLaVA JSON (or .txt for lm); --val FILE for validation loss
+          --images DIR         image folder (default: images/ beside the data file)
+          --out DIR            where the trained model (and checkpoints/) go
+          --epochs N (1) | --max-steps N        --batch-size N (32)   --grad-accum N (1)
+          --lr X (1e-3)   --min-lr-ratio X (0.1)   --warmup X (0.05)   --weight-decay X (0)   --max-grad-norm X (1)
+          --seed N (1)    --val-every N (0: end only)   --checkpoint-every N (0: none)   --keep-checkpoints N (2)
+          --group-by-length    batch samples of similar length (less padding)
+          --hard-negatives N   clip only: --data is a scenes.json (captions + boxes); add N near-miss captions per image
+          --resume        continue from the newest checkpoint in --out
+          --threads N     CPU threads for TorchSharp (default: all cores)
+        """;
+
+    public static int Run(CommandArguments args, TextWriter output)
+    {
+        var request = TrainRequest.From(args);
+        args.EnsureAllRead();
+        Execute(request, output);
+        return 0;
+    }
+
+    public static TrainingResult Execute(TrainRequest request, TextWriter output)
+    {
+        set_num_threads(request.Threads);
+        var resumeFrom = request.Resume ? Checkpoints.Latest(request.Out) : null;
+        if (request.Resume && resumeFrom is null)
+            output.WriteLine($"[{request.Stage.Name()}] no checkpoint in {request.Out}; starting from {request.Model}");
+        var modelDir = resumeFrom ?? request.Model;
+        using var model = LlavaForConditionalGeneration.FromPretrained(modelDir);
+        var issuesLog = Path.Combine(request.Out, "skipped-records.txt");
+        var objective = CreateObjective(request, model, modelDir, output, issuesLog, out var tower);
+        using (tower)
+        {
+            output.WriteLine($"[{objective.Name}] {objective.TrainingSamples} training / {objective.ValidationSamples} validation samples, " +
+                             $"{objective.Parameters.Sum(p => p.numel()):N0} trainable parameters");
+            var result = new Trainer(model, objective, request.Options, output).Run(modelDir, request.Out, resumeFrom);
+            ModelFolder.Save(model, modelDir, request.Out);
+            output.WriteLine($"[{objective.Name}] done: {result.Steps} steps in {ProgressBar.Format(result.Elapsed)}, " +
+                             $"train loss {result.FinalTrainLoss:F4}" +
+                             (result.ValidationLoss is { } v ? $", validation loss {v:F4}" : "") + $"; model in {request.Out}");
+            return result;
+        }
+    }
+
+    private static ITrainingObjective CreateObjective(TrainRequest request, LlavaForConditionalGeneration model, string modelDir,
+        TextWriter output, string issuesLog, out ClipTextTower? tower)
+    {
+        tower = null;
+        var tokenizer = LlavaTokenizer.Load(modelDir);
+        var maxLength = model.Config.Text.MaxPositionEmbeddings;
+        var encoder = new ConversationEncoder(tokenizer, ChatTemplate.FromModelDirectory(modelDir), model.Config.ImageSeqLen);
+        var images = new ImageStore(request.Images ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(request.Data))!, "images"),
+            ClipImageProcessor.Load(modelDir));
+
+        if (request.Stage == TrainingStage.Lm)
+        {
+            var train = Report(TrainingData.TextLines(request.Data, encoder, maxLength), request.Data, output, issuesLog);
+            var val = request.Validation is null ? [] : Report(TrainingData.TextLines(request.Validation, encoder, maxLength), request.Validation, output, issuesLog);
+            return new LanguageObjective(model, request.Stage, train, val, null);
+        }
+        if (request.Stage == TrainingStage.Clip)
+        {
+            var train = Report(request.HardNegatives > 0
+                ? TrainingData.SceneCaptions(SceneAnnotationsJson.Read(request.Data), tokenizer, images, maxLength, request.HardNegatives, request.Options.Seed)
+                : TrainingData.Captions(LlavaJson.Read(request.Data), tokenizer, images, maxLength), request.Data, output, issuesLog);
+            var val = request.Validation is null ? [] : Report(TrainingData.Captions(LlavaJson.Read(request.Validation), tokenizer, images, maxLength), request.Validation, output, issuesLog);
+            tower = new ClipTextTower(model.Config.Text.VocabSize, model.Config.Vision.HiddenSize, textHidden: 64, layers: 2, projectionDim: 64);
+            return new ContrastiveObjective(model, tower, train, val, images);
+        }
+        var records = Report(TrainingData.Conversations(LlavaJson.Read(request.Data), encoder, images, maxLength), request.Data, output, issuesLog);
+        var validation = request.Validation is null ? [] : Report(TrainingData.Conversations(LlavaJson.Read(request.Validation), encoder, images, maxLength), request.Validation, output, issuesLog);
+        return new LanguageObjective(model, request.Stage, records, validation, images);
+    }
+
+    private static List<T> Report<T>((List<T> Samples, List<RecordIssue> Issues) loaded, string source, TextWriter output, string log)
+    {
+        IssueReport.Write(loaded.Issues, source, output, log);
+        return loaded.Samples;
+    }
+}

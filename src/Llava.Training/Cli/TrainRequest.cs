@@ -1,0 +1,51 @@
+using Llava.Training.Trainers;
+
+namespace Llava.Training.Cli;
+
+/// <summary>Everything one <c>train</c> invocation needs; the demo pipeline builds these directly.</summary>
+/// <param name="HardNegatives">For the clip stage: read <paramref name="Data"/> as scenes.json and add this many
+/// hard-negative captions per image (0: plain caption records).</param>
+public sealed record TrainRequest(TrainingStage Stage, string Model, string Data, string? Validation, string? Images, string Out,
+    TrainingOptions Options, bool Resume, int Threads, int HardNegatives = 0)
+{
+    public static TrainRequest From(CommandArguments args)
+    {
+        TrainingStage stage;
+        try
+        {
+            stage = TrainingStages.Parse(args.Required("stage"));
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
+        var options = new TrainingOptions
+        {
+            Epochs = args.Int("epochs", 1),
+            MaxSteps = args.OptionalInt("max-steps"),
+            BatchSize = args.Int("batch-size", 32),
+            GradientAccumulation = args.Int("grad-accum", 1),
+            LearningRate = args.Double("lr", 1e-3),
+            MinLearningRateRatio = args.Double("min-lr-ratio", 0.1),
+            WarmupRatio = args.Double("warmup", 0.05),
+            WeightDecay = args.Double("weight-decay", 0),
+            MaxGradNorm = args.Double("max-grad-norm", 1),
+            Seed = args.Int("seed", 1),
+            ValidationEvery = args.Int("val-every", 0),
+            CheckpointEvery = args.Int("checkpoint-every", 0),
+            KeepCheckpoints = args.Int("keep-checkpoints", 2),
+            GroupByLength = args.Flag("group-by-length"),
+        };
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
+        return new TrainRequest(stage, args.Required("model"), args.Required("data"), args.Text("val"), args.Text("images"),
+            args.Required("out"), options, args.Flag("resume"), args.Int("threads", Environment.ProcessorCount),
+            args.Int("hard-negatives", 0));
+    }
+}

@@ -1,0 +1,16 @@
+namespace Llava.Training.Shapes;
+
+/// <summary>The file layout <see cref="ShapesDatasetBuilder"/> writes into a data folder.</summary>
+public static class ShapesDataset
+{
+    public const string ImagesFolder = "images";
+    public const string Scenes = "scenes.json";
+    public const string Pretrain = "pretrain.json";
+    public const string PretrainValidation = "pretrain-val.json";
+    public const string Instruct = "instruct.json";
+    public const string InstructValidation = "instruct-val.json";
+    public const string Eval = "eval.json";
+    public const string LanguageCorpus = "lm-corpus.txt";
+    public const string LanguageCorpusValidation = "lm-corpus-val.txt";
+    public const string TokenizerCorpus = "tokenizer-corpus.txt";
+}

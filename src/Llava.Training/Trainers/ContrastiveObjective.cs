@@ -1,0 +1,94 @@
+using Llava.Model;
+using Llava.Training.Data;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Llava.Training.Trainers;
+
+/// <summary>
+/// One image with the ids of its caption and of optional hard-negative captions: near-misses (one attribute changed,
+/// or two objects' attributes swapped) that the image must rank below its own caption.
+/// </summary>
+public sealed record CaptionSample(string Id, string Image, int[] CaptionIds, IReadOnlyList<int[]> NegativeIds)
+{
+    public CaptionSample(string id, string image, int[] captionIds) : this(id, image, captionIds, []) { }
+}
+
+/// <summary>
+/// CLIP's symmetric InfoNCE loss over a batch of image–caption pairs: the image embedding is the tower's final class
+/// token after <c>post_layernorm</c> (as CLIP pools), each image must pick out its caption among the batch's captions
+/// and vice versa. Hard-negative captions join the candidates on the image-to-text side only, as in NegCLIP: random
+/// batches rarely contain two scenes that differ in one attribute, so without them the tower learns whatever tells
+/// scenes apart most cheaply (colours, positions) and little about shapes or which colour goes with which shape.
+/// Trains the whole vision tower plus the <see cref="ClipTextTower"/>.
+/// </summary>
+public sealed class ContrastiveObjective : ITrainingObjective
+{
+    private const double MaxLogitScale = 4.6052; // ln 100, CLIP's clamp
+
+    private readonly LlavaForConditionalGeneration _model;
+    private readonly ClipTextTower _tower;
+    private readonly IReadOnlyList<CaptionSample> _train;
+    private readonly IReadOnlyList<CaptionSample> _validation;
+    private readonly ImageStore _images;
+
+    public ContrastiveObjective(LlavaForConditionalGeneration model, ClipTextTower tower, IReadOnlyList<CaptionSample> train,
+        IReadOnlyList<CaptionSample> validation, ImageStore images)
+    {
+        _model = model;
+        _tower = tower;
+        _train = train;
+        _validation = validation;
+        _images = images;
+        var vision = TrainingStages.Unfreeze(model, TrainingStage.Clip);
+        var towerParameters = tower.parameters().ToList();
+        foreach (var parameter in towerParameters) parameter.requires_grad_(true);
+        Parameters = [.. vision, .. towerParameters];
+    }
+
+    public string Name => TrainingStage.Clip.Name();
+    public int TrainingSamples => _train.Count;
+    public int ValidationSamples => _validation.Count;
+    public IReadOnlyList<Parameter> Parameters { get; }
+    public IReadOnlyList<int>? TrainingLengths => null;
+    public nn.Module? Auxiliary => _tower;
+
+    public BatchLoss Loss(IReadOnlyList<int> samples, bool validation)
+    {
+        var source = validation ? _validation : _train;
+        return Loss(samples.Select(i => source[i]).ToList());
+    }
+
+    public BatchLoss Loss(IReadOnlyList<CaptionSample> batch)
+    {
+        using var scope = NewDisposeScope();
+        var vision = _model.vision_tower.vision_model;
+        using var pixels = _images.Pixels(batch.Select(s => s.Image).ToList());
+        var hidden = vision.HiddenState(pixels, _model.Config.Vision.NumHiddenLayers);
+        var pooled = vision.post_layernorm.forward(hidden.select(1, 0));
+        var images = _tower.EmbedImage(pooled);
+
+        var texts = batch.Select(s => s.CaptionIds).Concat(batch.SelectMany(s => s.NegativeIds)).ToList();
+        var captions = EmbedCaptions(texts);
+
+        var scale = _tower.logit_scale.clamp(max: MaxLogitScale).exp();
+        var imageToText = scale * images.matmul(captions.t());
+        var textToImage = imageToText.narrow(1, 0, batch.Count).t();
+        var targets = arange(batch.Count, dtype: ScalarType.Int64);
+        var loss = (nn.functional.cross_entropy(imageToText, targets) + nn.functional.cross_entropy(textToImage, targets)) / 2;
+        var tokens = texts.Sum(t => (long)t.Length) + batch.Count * hidden.shape[1];
+        return new BatchLoss(loss.MoveToOuterDisposeScope(), tokens, batch.Count);
+    }
+
+    private Tensor EmbedCaptions(IReadOnlyList<int[]> texts)
+    {
+        var length = texts.Max(t => t.Length);
+        var ids = new long[texts.Count * length];
+        for (var b = 0; b < texts.Count; b++)
+        {
+            for (var t = 0; t < texts[b].Length; t++) ids[b * length + t] = texts[b][t];
+        }
+        var lengths = tensor(texts.Select(t => (long)t.Length).ToArray());
+        return _tower.EmbedText(tensor(ids, [texts.Count, length]), lengths);
+    }
+}

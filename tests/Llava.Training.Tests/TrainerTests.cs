@@ -1,0 +1,180 @@
+using Llava.Model;
+using Llava.Training.Modeling;
+using Llava.Training.Shapes;
+using Llava.Training.Tests.Support;
+using Llava.Training.Text;
+using Llava.Training.Trainers;
+using static TorchSharp.torch;
+
+namespace Llava.Training.Tests;
+
+public sealed class TrainerTests : IClassFixture<TrainerTests.Setup>
+{
+    private readonly Setup _setup;
+
+    public TrainerTests(Setup setup) => _setup = setup;
+
+    public sealed class Setup : IDisposable
+    {
+        public TinySetup Tiny { get; } = new(trainScenes: 16);
+        public void Dispose() => Tiny.Dispose();
+    }
+
+    private static TrainingOptions Options(int steps, int batch = 4) =>
+        new() { MaxSteps = steps, BatchSize = batch, LearningRate = 1e-2, WarmupRatio = 0, MinLearningRateRatio = 1 };
+
+    [Fact]
+    public void The_loss_counts_only_assistant_tokens()
+    {
+        using var model = _setup.Tiny.LoadModel();
+        var samples = _setup.Tiny.Samples(model).Take(3).ToList();
+        var objective = new LanguageObjective(model, TrainingStage.Finetune, samples, [], _setup.Tiny.Images);
+        using var scope = NewDisposeScope();
+
+        var loss = objective.Loss(samples).Loss.item<float>();
+
+        // The same quantity by hand: per-position cross-entropy from the model's logits, averaged over the positions
+        // whose next token is labelled, and, for contrast, over every position.
+        double masked = 0, all = 0;
+        int maskedCount = 0, allCount = 0;
+        foreach (var sample in samples)
+        {
+            using var pixels = _setup.Tiny.Images.Pixels([sample.Image!]);
+            var embeds = model.EmbedPrompt(tensor(sample.Encoded.Ids.Select(i => (long)i).ToArray()), model.GetImageFeatures(pixels));
+            var logProbs = model.Forward(embeds.unsqueeze(0))[0].log_softmax(-1);
+            for (var t = 0; t + 1 < sample.Encoded.Ids.Length; t++)
+            {
+                var nll = -logProbs[t, sample.Encoded.Ids[t + 1]].item<float>();
+                all += nll;
+                allCount++;
+                if (sample.Encoded.Labels[t + 1] == EncodedConversation.Ignore) continue;
+                masked += nll;
+                maskedCount++;
+            }
+        }
+        Assert.Equal(masked / maskedCount, loss, 4);
+        Assert.NotEqual(all / allCount, loss, 2);
+    }
+
+    [Fact]
+    public void A_stage_1_step_changes_only_the_projector()
+    {
+        using var model = _setup.Tiny.LoadModel();
+        var samples = _setup.Tiny.Samples(model, ShapesDataset.Pretrain);
+        using var before = new ParameterSnapshot(model);
+        var objective = new LanguageObjective(model, TrainingStage.Pretrain, samples, [], _setup.Tiny.Images);
+        new Trainer(model, objective, Options(1), TextWriter.Null).Run(_setup.Tiny.ModelDir, _setup.Tiny.Scratch("stage1"));
+
+        var changed = before.Changed(model);
+        var projector = model.multi_modal_projector.named_parameters().Select(p => "multi_modal_projector." + p.name).ToList();
+        Assert.Equal(projector.Order(), changed.Order());
+    }
+
+    [Fact]
+    public void A_stage_2_step_never_changes_the_vision_tower()
+    {
+        using var model = _setup.Tiny.LoadModel();
+        var samples = _setup.Tiny.Samples(model);
+        using var before = new ParameterSnapshot(model);
+        var objective = new LanguageObjective(model, TrainingStage.Finetune, samples, [], _setup.Tiny.Images);
+        new Trainer(model, objective, Options(2), TextWriter.Null).Run(_setup.Tiny.ModelDir, _setup.Tiny.Scratch("stage2"));
+
+        var changed = before.Changed(model);
+        Assert.DoesNotContain(changed, name => name.StartsWith("vision_tower.", StringComparison.Ordinal));
+        Assert.Contains(changed, name => name.StartsWith("multi_modal_projector.", StringComparison.Ordinal));
+        Assert.Contains(changed, name => name.StartsWith("language_model.model.layers.", StringComparison.Ordinal));
+        Assert.Contains("language_model.lm_head.weight", changed);
+    }
+
+    [Fact]
+    public void A_few_steps_lower_the_loss_on_a_fixed_batch()
+    {
+        using var model = _setup.Tiny.LoadModel();
+        var batch = _setup.Tiny.Samples(model).Take(4).ToList();
+        var objective = new LanguageObjective(model, TrainingStage.Finetune, batch, [], _setup.Tiny.Images);
+        double Loss()
+        {
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            return objective.Loss(batch).Loss.item<float>();
+        }
+
+        var initial = Loss();
+        new Trainer(model, objective, Options(30), TextWriter.Null).Run(_setup.Tiny.ModelDir, _setup.Tiny.Scratch("fixed"));
+        var trained = Loss();
+
+        Assert.True(trained < initial * 0.6, $"loss went from {initial:F3} to {trained:F3}");
+    }
+
+    [Fact]
+    public void A_resumed_run_ends_with_the_same_weights_as_an_uninterrupted_one()
+    {
+        var options = Options(4) with { CheckpointEvery = 2, KeepCheckpoints = 3 };
+        var straight = _setup.Tiny.Scratch("straight");
+        using var uninterrupted = _setup.Tiny.LoadModel();
+        Train(uninterrupted, options, straight, resumeFrom: null);
+
+        // The second run resumes from the first run's step-2 checkpoint, as after a crash at step 3.
+        var checkpoint = Checkpoints.PathFor(straight, 2);
+        Assert.Equal([checkpoint], Checkpoints.All(straight));
+        using var resumed = LlavaForConditionalGeneration.FromPretrained(checkpoint);
+        Train(resumed, options, _setup.Tiny.Scratch("resumed"), checkpoint);
+
+        using var expected = new ParameterSnapshot(uninterrupted);
+        Assert.Empty(expected.Changed(resumed));
+    }
+
+    private void Train(LlavaForConditionalGeneration model, TrainingOptions options, string outDir, string? resumeFrom)
+    {
+        var objective = new LanguageObjective(model, TrainingStage.Finetune, _setup.Tiny.Samples(model), [], _setup.Tiny.Images);
+        new Trainer(model, objective, options, TextWriter.Null).Run(resumeFrom ?? _setup.Tiny.ModelDir, outDir, resumeFrom);
+    }
+
+    [Fact]
+    public void Contrastive_pretraining_updates_only_the_vision_tower_and_lowers_its_loss()
+    {
+        using var model = _setup.Tiny.LoadModel();
+        var (captions, issues) = TrainingData.Captions(
+            Data.LlavaJson.Read(Path.Combine(_setup.Tiny.DataDir, ShapesDataset.Pretrain)), _setup.Tiny.Tokenizer, _setup.Tiny.Images, 64);
+        Assert.Empty(issues);
+        var batch = captions.Take(8).ToList();
+        using var tower = new ClipTextTower(model.Config.Text.VocabSize, model.Config.Vision.HiddenSize, 16, 1, 16);
+        var objective = new ContrastiveObjective(model, tower, batch, [], _setup.Tiny.Images);
+        using var before = new ParameterSnapshot(model);
+        double Loss()
+        {
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            return objective.Loss(batch).Loss.item<float>();
+        }
+
+        var initial = Loss();
+        new Trainer(model, objective, Options(60, batch: 8) with { LearningRate = 3e-3 }, TextWriter.Null).Run(_setup.Tiny.ModelDir, _setup.Tiny.Scratch("clip"));
+
+        Assert.True(Loss() < initial * 0.75, $"contrastive loss went from {initial:F3} to {Loss():F3}");
+        Assert.All(before.Changed(model), name => Assert.StartsWith("vision_tower.", name));
+    }
+
+    [Fact]
+    public void The_schedule_warms_up_linearly_then_follows_a_cosine_to_the_floor()
+    {
+        var schedule = new LearningRateSchedule(1.0, totalSteps: 110, warmupSteps: 10, minRatio: 0.1);
+        Assert.Equal(0.1, schedule.At(0), 9);
+        Assert.Equal(1.0, schedule.At(9), 9);
+        Assert.Equal(1.0, schedule.At(10), 9);
+        Assert.Equal(0.55, schedule.At(60), 9);
+        Assert.Equal(0.1, schedule.At(110), 9);
+    }
+
+    [Fact]
+    public void Saved_folders_hold_the_weights_under_the_hub_names()
+    {
+        using var model = _setup.Tiny.LoadModel();
+        var outDir = _setup.Tiny.Scratch("saved");
+        ModelFolder.Save(model, _setup.Tiny.ModelDir, outDir);
+        using var checkpoint = Llava.Model.Weights.SafeTensorsCheckpoint.Open(outDir);
+        Assert.Equal(model.named_parameters().Select(p => p.name).Order(), checkpoint.TensorNames.Order());
+        Assert.True(File.Exists(Path.Combine(outDir, "tokenizer.model")));
+        Assert.True(File.Exists(Path.Combine(outDir, "preprocessor_config.json")));
+    }
+}
