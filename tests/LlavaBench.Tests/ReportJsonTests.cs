@@ -61,6 +61,10 @@ public class ReportJsonTests
         Assert.Equal(0, soak.GetProperty("stalledMidStream").GetInt32());
         Assert.Equal(300, root.GetProperty("settings").GetProperty("timeoutSeconds").GetDouble());
         Assert.Equal(9, soak.GetProperty("rss").GetArrayLength());
+        var request = soak.GetProperty("requests")[0];
+        Assert.Equal("completed", request.GetProperty("outcome").GetString());
+        Assert.Equal(800, request.GetProperty("firstTokenMs").GetDouble());
+        Assert.Equal(800, request.GetProperty("longestSilenceMs").GetDouble());
     }
 
     [Fact]

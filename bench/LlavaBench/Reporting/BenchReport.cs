@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using LlavaBench.Client;
 using LlavaBench.Measurement;
 
 namespace LlavaBench.Reporting;
@@ -44,6 +45,7 @@ public sealed record DTypeRun(
 /// <param name="TimedOut">Abandoned after no event for the client's time-out: hangs.</param>
 /// <param name="Stalled">Waited longer than <paramref name="StallSeconds"/> for a token, the first one included.</param>
 /// <param name="StalledMidStream">Of those, the ones whose wait came between two tokens of a started stream.</param>
+/// <param name="Requests">Every request in the order sent, to see when waits happened.</param>
 /// <param name="RssAfterWarmupMb">
 /// Median RSS over the first third of the time after warm-up; <paramref name="RssEndMb"/> over the last third.
 /// Null for a remote server.
@@ -67,6 +69,7 @@ public sealed record SoakSummary(
     double? RssAfterWarmupMb,
     double? RssEndMb,
     IReadOnlyList<RssSample> Rss,
+    IReadOnlyList<SoakRequest> Requests,
     IReadOnlyList<string> Errors)
 {
     /// <summary>The soak target: nothing failed, hung or stalled (429s are allowed).</summary>
@@ -74,3 +77,6 @@ public sealed record SoakSummary(
 }
 
 public sealed record RssSample(double Seconds, double Megabytes);
+
+/// <summary>One soak request: when it was sent (seconds into the soak), how it ended, and its waits in ms.</summary>
+public sealed record SoakRequest(double SentAtSeconds, RequestOutcome Outcome, double? FirstTokenMs, double LongestSilenceMs, double LatencyMs);

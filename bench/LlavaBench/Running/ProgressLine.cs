@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace LlavaBench.Running;
 
 /// <summary>
-/// One live status line per scenario: requests done of total, the token rate over the last second, failures.
+/// One live status line per scenario: requests done of total, the token rate since the previous update, failures.
 /// On a terminal the line is rewritten in place each second; when output is redirected a line is printed every
 /// ten seconds instead, so logs stay readable.
 /// </summary>
@@ -21,7 +21,6 @@ public sealed class ProgressLine : IDisposable
     private int _failed;
     private long _tokensAtLastTick;
     private double _secondsAtLastTick;
-    private double _secondsAtLastPrint;
     private int _lastLength;
 
     /// <param name="total">Requests planned, or null for a run bounded by time.</param>
@@ -50,12 +49,11 @@ public sealed class ProgressLine : IDisposable
         lock (_lock)
         {
             var seconds = Stopwatch.GetElapsedTime(_started).TotalSeconds;
+            if (!_inPlace && seconds - _secondsAtLastTick < 10) return;
             var tokens = Interlocked.Read(ref _tokens);
             var rate = (tokens - _tokensAtLastTick) / Math.Max(1e-9, seconds - _secondsAtLastTick);
             _tokensAtLastTick = tokens;
             _secondsAtLastTick = seconds;
-            if (!_inPlace && seconds - _secondsAtLastPrint < 10) return;
-            _secondsAtLastPrint = seconds;
             Write(Format(seconds, $"{rate,7:F1} tok/s now"), newLine: !_inPlace);
         }
     }

@@ -75,6 +75,8 @@ public sealed class SoakRunner(StreamingChatClient client, TextWriter output, bo
             WindowMedian(rss, plan.Warmup.TotalSeconds, first: true),
             WindowMedian(rss, plan.Warmup.TotalSeconds, first: false),
             rss,
+            results.OrderBy(r => r.SentAtSeconds)
+                .Select(r => new SoakRequest(r.SentAtSeconds, r.Outcome, r.FirstTokenMs, r.LongestSilenceMs, r.LatencyMs)).ToList(),
             results.Where(r => r.Outcome is RequestOutcome.Failed or RequestOutcome.TimedOut)
                 .Select(r => $"{r.Outcome} ({r.Status}): {r.Error}").Distinct().Take(5).ToList());
     }
