@@ -16,7 +16,7 @@ public sealed class RssSampler : IDisposable
         _timer = new Timer(_ => Sample(), null, TimeSpan.Zero, interval);
     }
 
-    public static double CurrentMegabytes()
+    private static double CurrentMegabytes()
     {
         using var process = Process.GetCurrentProcess();
         return process.WorkingSet64 / (1024.0 * 1024.0);

@@ -13,8 +13,6 @@ public sealed class ChatRequestFactory(string model, int maxTokens, double tempe
         "You are a careful visual assistant. Describe what you see in the image precisely, name colours and shapes, " +
         "and say where each object is. Answer in plain sentences without lists.";
 
-    public int MaxTokens => maxTokens;
-
     public string Build(string imageDataUrl, string question) => new JsonObject
     {
         ["model"] = model,
