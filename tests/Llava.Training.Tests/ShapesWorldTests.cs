@@ -143,4 +143,29 @@ public sealed class ShapesWorldTests
             }
         }
     }
+
+    [Fact]
+    public void No_conversation_answer_can_be_copied_from_an_earlier_turn()
+    {
+        var generator = new SceneGenerator(6);
+        var random = new Random(3);
+        var colours = ShapeColor.All.Select(c => c.Name).ToList();
+        var shapes = ShapeKinds.All.Select(s => s.Word()).ToList();
+        for (var i = 0; i < 300; i++)
+        {
+            var record = InstructionRecords.Conversation(generator.Next($"s{i}"), "x.png", random);
+            var earlier = "";
+            for (var t = 0; t < record.Conversations.Count; t += 2)
+            {
+                var question = record.Conversations[t].Value;
+                var answer = record.Conversations[t + 1].Value;
+                var key = question.Contains("colo", StringComparison.Ordinal) ? colours.Single(c => answer.Contains(c, StringComparison.Ordinal))
+                    : question.StartsWith("What shape", StringComparison.Ordinal) ? shapes.Single(s => answer.Contains(s, StringComparison.Ordinal))
+                    : null;
+                if (key is not null)
+                    Assert.DoesNotContain(key, earlier);
+                earlier += question + " " + answer + " ";
+            }
+        }
+    }
 }

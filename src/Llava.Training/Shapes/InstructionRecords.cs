@@ -18,25 +18,45 @@ public static class InstructionRecords
     }
 
     /// <summary>
-    /// Questions drawn without repetition from everything askable about the scene: colour, shape, position and size of
-    /// each object, the count, and whether some shape is present.
+    /// Up to six questions drawn from everything askable about the scene (colour, shape, position and size of each
+    /// object, the count, whether a shape is present), never one whose answer an earlier turn has already given away:
+    /// after "Where is the red circle?", "What colour is the circle?" could be answered by copying from the text, and
+    /// a small model learns that shortcut long before it learns to read the colour from the image.
     /// </summary>
     public static LlavaRecord Conversation(Scene scene, string image, Random random)
     {
-        var pool = new List<QuestionAnswer>();
-        foreach (var item in scene.Objects)
+        var pool = new List<(QuestionAnswer Qa, string[] Given, string Answered)>();
+        for (var i = 0; i < scene.Objects.Count; i++)
         {
+            var item = scene.Objects[i];
             var single = scene with { Objects = [item] };
-            pool.Add(SceneQuestions.Ask(QuestionKind.Colour, single, random));
-            pool.Add(SceneQuestions.Ask(QuestionKind.Shape, single, random));
-            pool.Add(SceneQuestions.Ask(QuestionKind.Position, single, random));
-            pool.Add(SceneQuestions.Size(single, random));
+            string Fact(string what) => $"{what}:{i}";
+            var presence = "presence:" + item.Shape.Word();
+            pool.Add((SceneQuestions.Ask(QuestionKind.Colour, single, random), [Fact("shape"), presence], Fact("colour")));
+            pool.Add((SceneQuestions.Ask(QuestionKind.Shape, single, random), [Fact("colour")], Fact("shape")));
+            pool.Add((SceneQuestions.Ask(QuestionKind.Position, single, random), [Fact("colour"), Fact("shape"), presence], Fact("position")));
+            pool.Add((SceneQuestions.Size(single, random), [Fact("colour"), Fact("shape"), presence], Fact("size")));
         }
-        pool.Add(SceneQuestions.Ask(QuestionKind.Count, scene, random));
-        pool.Add(SceneQuestions.Presence(scene, random));
-        var questions = pool.ToArray();
-        random.Shuffle(questions);
-        var turns = questions.Take(random.Next(1, 7)).Select(qa => (qa.Question, qa.Answer)).ToList();
+        pool.Add((SceneQuestions.Ask(QuestionKind.Count, scene, random), [], "count"));
+        var asked = ShapeKinds.All[random.Next(ShapeKinds.All.Count)];
+        pool.Add((SceneQuestions.Presence(scene, asked), [], "presence:" + asked.Word()));
+
+        var candidates = pool.ToArray();
+        random.Shuffle(candidates);
+        var wanted = random.Next(1, 7);
+        var known = new HashSet<string>();
+        var turns = new List<(string, string)>();
+        foreach (var (qa, given, answered) in candidates)
+        {
+            if (turns.Count == wanted) break;
+            if (known.Contains(answered)) continue;
+            turns.Add((qa.Question, qa.Answer));
+            known.UnionWith(given);
+            known.Add(answered);
+            // A shape question's answer also says that the shape is there.
+            if (answered.StartsWith("shape:", StringComparison.Ordinal))
+                known.Add("presence:" + scene.Objects[int.Parse(answered[6..], System.Globalization.CultureInfo.InvariantCulture)].Shape.Word());
+        }
         return LlavaRecord.MultiTurn(scene.Id + "-conversation", image, turns);
     }
 

@@ -60,12 +60,14 @@ public static class SceneQuestions
     }
 
     /// <summary>"Is there a star?" — asked about a present or an absent shape with equal odds.</summary>
-    public static QuestionAnswer Presence(Scene scene, Random random)
+    public static QuestionAnswer Presence(Scene scene, Random random) => Presence(scene, ShapeKinds.All[random.Next(ShapeKinds.All.Count)]);
+
+    /// <summary>The answer says only yes or no, so it gives away nothing a later question could copy.</summary>
+    public static QuestionAnswer Presence(Scene scene, ShapeKind shape)
     {
-        var shape = ShapeKinds.All[random.Next(ShapeKinds.All.Count)];
         var question = $"Is there a {shape.Word()} in the image?";
-        return scene.Find(shape) is { } item
-            ? new(question, $"Yes, there is a {item.Reference} {item.Position.Phrase}.")
+        return scene.Find(shape) is not null
+            ? new(question, $"Yes, there is a {shape.Word()} in the image.")
             : new(question, $"No, there is no {shape.Word()} in the image.");
     }
 
