@@ -37,6 +37,13 @@ public class CommandLineTests
         Assert.Equal(8000, options.Port);
         Assert.Null(options.Model);
         Assert.Empty(options.AllowedMediaDomains);
+        Assert.Null(options.QueueTimeoutSeconds);
+    }
+
+    [Fact]
+    public void QueueTimeoutIsReadInSeconds()
+    {
+        Assert.Equal(2.5, Parse("--queue-timeout", "2.5").QueueTimeoutSeconds);
     }
 
     [Theory]
@@ -44,6 +51,7 @@ public class CommandLineTests
     [InlineData("--port", "seventy")]
     [InlineData("--port", "70000")]
     [InlineData("--log-format", "xml")]
+    [InlineData("--queue-timeout", "0")]
     [InlineData("--model", "/no/such/folder")]
     public void BadFlagsAreRefusedWithAMessage(string flag, string value) =>
         Assert.Throws<CliException>(() => Parse(flag, value));
@@ -55,7 +63,7 @@ public class CommandLineTests
         foreach (var flag in new[]
         {
             "--model", "--served-model-name", "--device", "--dtype", "--host", "--port", "--max-model-len", "--max-num-seqs",
-            "--max-waiting-requests", "--default-max-tokens", "--max-choices", "--max-images-per-request", "--max-image-bytes",
+            "--max-waiting-requests", "--queue-timeout", "--default-max-tokens", "--max-choices", "--max-images-per-request", "--max-image-bytes",
             "--max-request-body-bytes", "--api-key", "--allowed-media-domains", "--media-fetch-timeout",
             "--shutdown-drain-seconds", "--otlp-endpoint", "--log-format", "--help",
         })

@@ -100,8 +100,18 @@ public sealed class GuardedServer : ServerFixture
     public override string? ApiKey => FirstKey;
 }
 
+/// <summary>One decode slot and a queue deadline short enough that a request waiting behind a long one expires.</summary>
+public sealed class QueueDeadlineServer : ServerFixture
+{
+    protected override IEnumerable<string> Arguments =>
+        ["--max-model-len", "2048", "--max-num-seqs", "1", "--max-waiting-requests", "4", "--queue-timeout", "0.3"];
+}
+
 [CollectionDefinition(nameof(ApiServer))]
 public sealed class ApiServerCollection : ICollectionFixture<ApiServer>;
 
 [CollectionDefinition(nameof(GuardedServer))]
 public sealed class GuardedServerCollection : ICollectionFixture<GuardedServer>;
+
+[CollectionDefinition(nameof(QueueDeadlineServer))]
+public sealed class QueueDeadlineServerCollection : ICollectionFixture<QueueDeadlineServer>;

@@ -23,6 +23,7 @@ public static class CommandLine
         new("max-model-len", "MaxModelLen", "N", "context length (default: the checkpoint's)"),
         new("max-num-seqs", "MaxNumSeqs", "N", "sequences decoded together (default 8)"),
         new("max-waiting-requests", "MaxWaitingRequests", "N", "queued sequences before 429 (default 64)"),
+        new("queue-timeout", "QueueTimeoutSeconds", "SEC", "longest wait for a decode slot, else 503 (default: no limit)"),
         new("default-max-tokens", "DefaultMaxTokens", "N", "cap on the completion length when a request sets none (default 1024)"),
         new("max-choices", "MaxChoices", "N", "largest n per request (default 8)"),
         new("max-images-per-request", "MaxImagesPerRequest", "N", "images allowed in one request (default 8)"),

@@ -45,6 +45,7 @@ public sealed class EngineHost(ServerOptions options, EngineLoader loader, ILogg
         MaxModelLength = options.MaxModelLen,
         MaxRunningSequences = options.MaxNumSeqs,
         MaxWaitingRequests = options.MaxWaitingRequests,
+        QueueTimeout = options.QueueTimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
     };
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -30,6 +30,7 @@ public static class OptionsLoader
         Check(o.MaxModelLen is null or >= 1, "--max-model-len must be at least 1");
         Check(o.MaxNumSeqs >= 1, "--max-num-seqs must be at least 1");
         Check(o.MaxWaitingRequests >= 1, "--max-waiting-requests must be at least 1");
+        Check(o.QueueTimeoutSeconds is null or > 0, "--queue-timeout must be positive");
         Check(o.DefaultMaxTokens >= 1, "--default-max-tokens must be at least 1");
         Check(o.MaxChoices >= 1, "--max-choices must be at least 1");
         Check(o.MaxImagesPerRequest >= 0, "--max-images-per-request must not be negative");

@@ -30,6 +30,12 @@ public sealed class ServerOptions
     public int MaxWaitingRequests { get; set; } = 64;
 
     /// <summary>
+    /// Seconds a request may wait for a decode slot before it fails with 503; null waits as long as the client
+    /// does. Behind a load balancer a deadline lets a retry land on a less busy replica.
+    /// </summary>
+    public double? QueueTimeoutSeconds { get; set; }
+
+    /// <summary>
     /// Completion length when a request gives none: the rest of the context, as vLLM does, but at most this
     /// many tokens, so a forgotten max_tokens cannot hold a slot for the whole context.
     /// </summary>

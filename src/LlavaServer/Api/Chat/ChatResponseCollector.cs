@@ -1,4 +1,5 @@
 using System.Text;
+using Llava.Engine.Generation;
 using LlavaServer.Api.Contracts;
 using LlavaServer.Api.Errors;
 
@@ -15,6 +16,7 @@ internal sealed class ChatResponseCollector(ChatOutput output, int choices)
 
     public void Add(ChoiceEvent item)
     {
+        if (item.Error is EngineTimeoutException timeout) throw GenerationErrors.ToApiException(timeout);
         if (item.Error is { } error)
             throw new InvalidOperationException($"generation of choice {item.Index} failed", error);
         var generated = item.Event!;

@@ -30,8 +30,7 @@ internal sealed class ChatStreamWriter(ChatOutput output, int choices, bool incl
                 telemetry.Observe(item);
                 if (item.Error is not null)
                 {
-                    yield return ErrorResponses.Json(new ApiException(StatusCodes.Status500InternalServerError,
-                        "Generation failed on the server.", ErrorTypes.Server));
+                    yield return ErrorResponses.Json(GenerationErrors.ToApiException(item.Error));
                     yield return Done;
                     aborted = false;
                     yield break;
