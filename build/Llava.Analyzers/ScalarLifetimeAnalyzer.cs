@@ -36,7 +36,7 @@ public sealed class ScalarLifetimeAnalyzer : DiagnosticAnalyzer
     private static readonly DiagnosticDescriptor HiddenScalar = new(
         HiddenScalarId,
         "TorchSharp member creates an unowned Scalar",
-        "'{0}' creates a TorchSharp Scalar that nothing keeps alive during the native call; use an overload that takes every Scalar from the caller (add(other, alpha), a Scalar operand) and own those Scalars",
+        "'{0}' creates a TorchSharp Scalar that nothing keeps alive during the native call; pass every Scalar yourself: a.Plus(b) or add(b, alpha) for a sum, an owned Scalar as the operand",
         "Reliability",
         DiagnosticSeverity.Error,
         isEnabledByDefault: true);
