@@ -1,6 +1,8 @@
 using Llava.Model.Config;
 using Llava.Model.Language;
+using Llava.Model.Tensors;
 using Llava.Model.Vision;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Llava.Model;
@@ -96,7 +98,8 @@ public sealed class LlavaForConditionalGeneration : nn.Module
                 nameof(imageFeatures));
         using var scope = NewDisposeScope();
         var ids = inputIds.to(ScalarType.Int64, Device);
-        var isImage = ids.eq(Config.ImageTokenIdResolved);
+        using var imageTokenId = Config.ImageTokenIdResolved.ToScalar();
+        var isImage = ids.eq(imageTokenId);
         var imageTokens = isImage.sum().item<long>();
         var images = imageFeatures?.shape[0] ?? 0;
         var featureRows = imageFeatures is null ? 0 : imageFeatures.shape[0] * imageFeatures.shape[1];
@@ -105,7 +108,7 @@ public sealed class LlavaForConditionalGeneration : nn.Module
                 $"the prompt has {imageTokens} image tokens (id {Config.ImageTokenIdResolved}) but {images} image(s) " +
                 $"provide {featureRows} feature rows ({Config.ImageSeqLen} per image)", nameof(inputIds));
         // The image token id may lie outside the embedding table; those rows are overwritten anyway.
-        var embeds = language_model.model.embed_tokens.forward(ids.masked_fill(isImage, 0));
+        var embeds = language_model.model.embed_tokens.forward(ids.masked_fill(isImage, Scalars.Zero));
         if (imageFeatures is not null && imageTokens > 0)
         {
             var rows = isImage.nonzero().squeeze(1);

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Llava.Model;
 using Llava.Model.Config;
 using Llava.Model.Weights;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LlavaBench.Modeling;
@@ -24,7 +25,7 @@ public static class BenchModelGenerator
         "chat_template.json", "processor_config.json",
     ];
 
-    private const float InitStd = 0.02f;
+    private static readonly Scalar InitStd = 0.02f.ToScalar();
 
     /// <summary>
     /// Shards keep memory low: only one shard's tensors exist at a time. The largest single tensor (the

@@ -1,5 +1,6 @@
 using Llava.Model.Config;
 using Llava.Model.Layers;
+using Llava.Model.Tensors;
 using static TorchSharp.torch;
 
 namespace Llava.Model.Language;
@@ -25,16 +26,16 @@ public sealed class LlamaDecoderLayer : nn.Module
     public Tensor Forward(Tensor hidden, Tensor cos, Tensor sin)
     {
         using var scope = NewDisposeScope();
-        var afterAttention = hidden + self_attn.Forward(input_layernorm.forward(hidden), cos, sin);
+        var afterAttention = hidden.Plus(self_attn.Forward(input_layernorm.forward(hidden), cos, sin));
         return FeedForward(afterAttention).MoveToOuterDisposeScope();
     }
 
     internal Tensor ForwardCached(Tensor hidden, PackedBatch batch, KvCache cache, int layer)
     {
         using var scope = NewDisposeScope();
-        var afterAttention = hidden + self_attn.ForwardCached(input_layernorm.forward(hidden), batch, cache, layer);
+        var afterAttention = hidden.Plus(self_attn.ForwardCached(input_layernorm.forward(hidden), batch, cache, layer));
         return FeedForward(afterAttention).MoveToOuterDisposeScope();
     }
 
-    private Tensor FeedForward(Tensor hidden) => hidden + mlp.forward(post_attention_layernorm.forward(hidden));
+    private Tensor FeedForward(Tensor hidden) => hidden.Plus(mlp.forward(post_attention_layernorm.forward(hidden)));
 }

@@ -1,5 +1,7 @@
 using Llava.Model.Config;
 using Llava.Model.Layers;
+using Llava.Model.Tensors;
+using TorchSharp;
 using TorchSharp.Modules;
 using Embedding = Llava.Model.Layers.Embedding;
 using static TorchSharp.torch;
@@ -35,7 +37,8 @@ public sealed class LlamaModel : nn.Module
             throw new ArgumentException(
                 $"sequence of {tokens} tokens exceeds max_position_embeddings {rotary_emb.MaxPositions}", nameof(inputsEmbeds));
         using var scope = NewDisposeScope();
-        var positions = arange(0, tokens, 1, ScalarType.Int64, inputsEmbeds.device);
+        using var end = tokens.ToScalar();
+        var positions = arange(Scalars.Zero, end, Scalars.One, ScalarType.Int64, inputsEmbeds.device);
         var (cos, sin) = rotary_emb.ForPositions(positions, inputsEmbeds.dtype);
         var hidden = inputsEmbeds;
         foreach (var layer in layers)

@@ -1,3 +1,5 @@
+using Llava.Model.Tensors;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Llava.Model.Language;
@@ -51,8 +53,10 @@ internal sealed class PackedBatch
     {
         if (chunk.Length == 1 || (chunk.StartPosition == 0 && groups == 1)) return null;
         var end = chunk.StartPosition + chunk.Length;
-        using var queryPositions = arange(chunk.StartPosition, end, 1, ScalarType.Int64, device).unsqueeze(1);
-        using var keyPositions = arange(0, end, 1, ScalarType.Int64, device).unsqueeze(0);
+        using var first = chunk.StartPosition.ToScalar();
+        using var stop = end.ToScalar();
+        using var queryPositions = arange(first, stop, Scalars.One, ScalarType.Int64, device).unsqueeze(1);
+        using var keyPositions = arange(Scalars.Zero, stop, Scalars.One, ScalarType.Int64, device).unsqueeze(0);
         using var mask = keyPositions.le(queryPositions);
         return mask.repeat(groups, 1);
     }

@@ -1,4 +1,6 @@
 using Llava.Model.Config;
+using Llava.Model.Tensors;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Llava.Model.Language;
@@ -19,11 +21,16 @@ public sealed class RotaryEmbedding : nn.Module
         var headDim = config.AttentionHeadDim;
         using (var scope = NewDisposeScope())
         {
-            var exponents = arange(0, headDim, 2, ScalarType.Int64).to(ScalarType.Float32) / headDim;
+            using var dim = headDim.ToScalar();
+            using var maxPositions = MaxPositions.ToScalar();
+            var exponents = arange(Scalars.Zero, dim, Scalars.Two, ScalarType.Int64).to(ScalarType.Float32) / dim;
             var inverseFrequencies = tensor((float)config.RopeTheta).pow(exponents).reciprocal();
             if (config.RopeScaling is { Kind: "linear", Factor: var factor })
-                inverseFrequencies = inverseFrequencies / factor;
-            var positions = arange(0, MaxPositions, 1, ScalarType.Float32);
+            {
+                using var scale = factor.ToScalar();
+                inverseFrequencies = inverseFrequencies / scale;
+            }
+            var positions = arange(Scalars.Zero, maxPositions, Scalars.One, ScalarType.Float32);
             var frequencies = outer(positions, inverseFrequencies);
             var angles = cat([frequencies, frequencies], -1);
             _cos = angles.cos().to(device).DetachFromDisposeScope();
@@ -50,6 +57,6 @@ public sealed class RotaryEmbedding : nn.Module
         using var scope = NewDisposeScope();
         var half = x.shape[^1] / 2;
         var rotated = cat([-x.narrow(-1, half, half), x.narrow(-1, 0, half)], -1);
-        return (x * cos + rotated * sin).MoveToOuterDisposeScope();
+        return (x * cos).Plus(rotated * sin).MoveToOuterDisposeScope();
     }
 }

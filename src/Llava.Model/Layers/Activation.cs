@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -23,10 +24,12 @@ public static class Activation
             $"unsupported activation '{name}' (supported: {string.Join(", ", SupportedNames)})", nameof(name)),
     };
 
+    private static readonly Scalar QuickGeluScale = 1.702.ToScalar();
+
     /// <summary>CLIP's sigmoid approximation of GELU, x·σ(1.702x).</summary>
     private static Tensor QuickGelu(Tensor x)
     {
-        using var scaled = x * 1.702;
+        using var scaled = x * QuickGeluScale;
         using var gate = scaled.sigmoid();
         return x * gate;
     }

@@ -1,3 +1,5 @@
+using Llava.Model.Tensors;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -10,12 +12,12 @@ namespace Llava.Model.Layers;
 public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
     public readonly Parameter weight;
-    private readonly double _eps;
+    private readonly Scalar _eps;
 
     public RmsNorm(long size, double eps, Device device, ScalarType dtype) : base(nameof(RmsNorm))
     {
         weight = Parameters.Uninitialized([size], device, dtype);
-        _eps = eps;
+        _eps = eps.ToScalar();
         RegisterComponents();
     }
 
@@ -23,8 +25,14 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x = input.to(ScalarType.Float32);
-        var variance = x.pow(2).mean([-1], keepdim: true);
-        var normalised = (x * (variance + _eps).rsqrt()).to(input.dtype);
+        var variance = x.pow(Scalars.Two).mean([-1], keepdim: true);
+        var normalised = (x * variance.Plus(_eps).rsqrt()).to(input.dtype);
         return (weight * normalised).MoveToOuterDisposeScope();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _eps.Dispose();
+        base.Dispose(disposing);
     }
 }

@@ -1,5 +1,6 @@
 using Llava.Model.Config;
 using Llava.Model.Layers;
+using Llava.Model.Tensors;
 using static TorchSharp.torch;
 
 namespace Llava.Model.Vision;
@@ -24,8 +25,8 @@ public sealed class ClipEncoderLayer : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor hidden)
     {
         using var scope = NewDisposeScope();
-        var afterAttention = hidden + self_attn.forward(layer_norm1.forward(hidden));
-        var output = afterAttention + mlp.forward(layer_norm2.forward(afterAttention));
+        var afterAttention = hidden.Plus(self_attn.forward(layer_norm1.forward(hidden)));
+        var output = afterAttention.Plus(mlp.forward(layer_norm2.forward(afterAttention)));
         return output.MoveToOuterDisposeScope();
     }
 }

@@ -1,5 +1,6 @@
 using Llava.Model.Config;
 using Llava.Model.Layers;
+using Llava.Model.Tensors;
 using Parameter = TorchSharp.Modules.Parameter;
 using static TorchSharp.torch;
 
@@ -31,6 +32,6 @@ public sealed class ClipVisionEmbeddings : nn.Module<Tensor, Tensor>
         var classToken = class_embedding.expand(batch, 1, -1);
         var tokens = cat([classToken, patches], 1);
         // Positions are 0..patches in order, so the whole table is added as is.
-        return (tokens + position_embedding.weight.unsqueeze(0)).MoveToOuterDisposeScope();
+        return tokens.Plus(position_embedding.weight.unsqueeze(0)).MoveToOuterDisposeScope();
     }
 }

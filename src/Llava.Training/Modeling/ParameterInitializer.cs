@@ -1,4 +1,5 @@
 using Llava.Model.Layers;
+using Llava.Model.Tensors;
 using Llava.Model.Vision;
 using static TorchSharp.torch;
 
@@ -31,11 +32,11 @@ public static class ParameterInitializer
                     embedding.weight.normal_(0, std);
                     break;
                 case LayerNorm norm:
-                    norm.weight.fill_(1);
+                    norm.weight.fill_(Scalars.One);
                     norm.bias.zero_();
                     break;
                 case RmsNorm norm:
-                    norm.weight.fill_(1);
+                    norm.weight.fill_(Scalars.One);
                     break;
                 case ClipVisionEmbeddings embeddings:
                     embeddings.class_embedding.normal_(0, std);

@@ -1,6 +1,7 @@
 using Llava.Model.Config;
 using Llava.Model.Language;
 using Llava.Model.Layers;
+using Llava.Model.Tensors;
 using Llava.Training.Modeling;
 using Parameter = TorchSharp.Modules.Parameter;
 using static TorchSharp.torch;
@@ -45,7 +46,7 @@ public sealed class ClipTextTower : nn.Module
     {
         using var scope = NewDisposeScope();
         var hidden = text_model.Forward(text_model.embed_tokens.forward(ids));
-        var last = (lengths - 1).view(-1, 1, 1).expand(-1, 1, hidden.shape[2]);
+        var last = (lengths - Scalars.One).view(-1, 1, 1).expand(-1, 1, hidden.shape[2]);
         var pooled = hidden.gather(1, last).squeeze(1);
         return nn.functional.normalize(text_projection.forward(pooled), dim: -1).MoveToOuterDisposeScope();
     }

@@ -1,5 +1,7 @@
 using Llava.Model;
+using Llava.Model.Tensors;
 using Llava.Training.Data;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -24,7 +26,7 @@ public sealed record CaptionSample(string Id, string Image, int[] CaptionIds, IR
 /// </summary>
 public sealed class ContrastiveObjective : ITrainingObjective
 {
-    private const double MaxLogitScale = 4.6052; // ln 100, CLIP's clamp
+    private static readonly Scalar MaxLogitScale = 4.6052.ToScalar(); // ln 100, CLIP's clamp
 
     private readonly LlavaForConditionalGeneration _model;
     private readonly ClipTextTower _tower;
@@ -74,8 +76,11 @@ public sealed class ContrastiveObjective : ITrainingObjective
         var scale = _tower.logit_scale.clamp(max: MaxLogitScale).exp();
         var imageToText = scale * images.matmul(captions.t());
         var textToImage = imageToText.narrow(1, 0, batch.Count).t();
-        var targets = arange(batch.Count, dtype: ScalarType.Int64);
-        var loss = (nn.functional.cross_entropy(imageToText, targets) + nn.functional.cross_entropy(textToImage, targets)) / 2;
+        using var count = batch.Count.ToScalar();
+        var targets = arange(Scalars.Zero, count, Scalars.One, ScalarType.Int64);
+        var imageLoss = nn.functional.cross_entropy(imageToText, targets);
+        var textLoss = nn.functional.cross_entropy(textToImage, targets);
+        var loss = imageLoss.Plus(textLoss) / Scalars.Two;
         var tokens = texts.Sum(t => (long)t.Length) + batch.Count * hidden.shape[1];
         return new BatchLoss(loss.MoveToOuterDisposeScope(), tokens, batch.Count);
     }

@@ -1,6 +1,7 @@
 using Llava.Model;
 using Llava.Training.Data;
 using Llava.Training.Text;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -14,6 +15,8 @@ namespace Llava.Training.Trainers;
 /// </summary>
 public sealed class LanguageObjective : ITrainingObjective
 {
+    private static readonly Scalar IgnoredLabel = EncodedConversation.Ignore.ToScalar();
+
     private readonly LlavaForConditionalGeneration _model;
     private readonly IReadOnlyList<TokenSample> _train;
     private readonly IReadOnlyList<TokenSample> _validation;
@@ -81,7 +84,7 @@ public sealed class LanguageObjective : ITrainingObjective
         var predictions = logits.narrow(1, 0, length - 1);
         var loss = nn.functional.cross_entropy(predictions.reshape(-1, predictions.shape[2]), targets.reshape(-1),
             ignore_index: EncodedConversation.Ignore);
-        var counted = targets.ne(EncodedConversation.Ignore).sum().item<long>();
+        var counted = targets.ne(IgnoredLabel).sum().item<long>();
         return new BatchLoss(loss.MoveToOuterDisposeScope(), tokens, counted);
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Llava.Model;
 using Llava.Training.Modeling;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -8,8 +9,8 @@ namespace Llava.Training.Trainers;
 
 /// <summary>
 /// The optimisation loop shared by every stage: seeded shuffling (a fresh permutation per epoch, incomplete last
-/// batches dropped), gradient accumulation, AdamW with warm-up + cosine, gradient clipping, periodic validation and
-/// resumable checkpoints. Data order depends only on the seed and the step, so a resumed run sees the same batches
+/// batches dropped), gradient accumulation, AdamW (this namespace's <see cref="AdamW"/>) with warm-up + cosine, gradient
+/// clipping, periodic validation and resumable checkpoints. Data order depends only on the seed and the step, so a resumed run sees the same batches
 /// an uninterrupted one would have.
 /// </summary>
 public sealed class Trainer(LlavaForConditionalGeneration model, ITrainingObjective objective, TrainingOptions options,
@@ -74,6 +75,7 @@ public sealed class Trainer(LlavaForConditionalGeneration model, ITrainingObject
     private (double Loss, long Tokens) Step(AdamW optimizer, IReadOnlyList<Parameter> parameters, int step, int microPerEpoch)
     {
         optimizer.zero_grad();
+        using var accumulation = options.GradientAccumulation.ToScalar();
         double loss = 0;
         long tokens = 0;
         for (var a = 0; a < options.GradientAccumulation; a++)
@@ -82,7 +84,7 @@ public sealed class Trainer(LlavaForConditionalGeneration model, ITrainingObject
             var micro = (long)step * options.GradientAccumulation + a;
             var batch = Batch((int)(micro / microPerEpoch), (int)(micro % microPerEpoch));
             var result = objective.Loss(batch, validation: false);
-            (result.Loss / options.GradientAccumulation).backward();
+            (result.Loss / accumulation).backward();
             loss += result.Loss.item<float>() / options.GradientAccumulation;
             tokens += result.Tokens;
         }
@@ -151,7 +153,7 @@ public sealed class Trainer(LlavaForConditionalGeneration model, ITrainingObject
             groups.Add(new AdamW.ParamGroup(decayed, new AdamW.Options { LearningRate = options.LearningRate, weight_decay = options.WeightDecay }));
         if (plain.Count > 0)
             groups.Add(new AdamW.ParamGroup(plain, new AdamW.Options { LearningRate = options.LearningRate, weight_decay = 0 }));
-        return optim.AdamW(groups, options.LearningRate, beta1: 0.9, beta2: 0.98, eps: 1e-8, weight_decay: options.WeightDecay);
+        return new AdamW(groups, options.LearningRate, beta1: 0.9, beta2: 0.98, eps: 1e-8, weightDecay: options.WeightDecay);
     }
 
     private TrainerState State(int step, int totalSteps) => new(objective.Name, step, totalSteps, options.BatchSize,
