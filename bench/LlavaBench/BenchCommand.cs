@@ -66,6 +66,12 @@ public sealed class BenchCommand(BenchOptions options, TextWriter output)
         return 0;
     }
 
+    /// <summary>
+    /// Where the generated model's tokenizer comes from: the bundled reference fixture has LLaVA-1.5's Llama
+    /// tokenizer (32000 pieces), so bench prompts cost as many tokens as on llava-1.5-7b-hf.
+    /// </summary>
+    private static string LlamaTokenizerFolder => Path.Combine(AppContext.BaseDirectory, "models", "tiny-llava-visible");
+
     /// <summary>The checkpoint to serve: the one given, none for a remote server, else the generated bench model.</summary>
     private GeneratedModel? ResolveModel()
     {
@@ -75,7 +81,7 @@ public sealed class BenchCommand(BenchOptions options, TextWriter output)
             return BenchModelGenerator.ReadMarker(path) is { } marker ? marker with { Path = Path.GetFullPath(path) } : null;
         }
         if (options.Url is not null) return null;
-        var model = BenchModelGenerator.Ensure(options.GenerateModelPath, new BenchModelSpec(), DefaultModel.Path, output);
+        var model = BenchModelGenerator.Ensure(options.GenerateModelPath, new BenchModelSpec(), LlamaTokenizerFolder, output);
         output.WriteLine($"bench model: {model.Path} ({model.ParameterCount:N0} parameters, " +
                          $"{model.Spec.ImageTokens} image tokens per {model.Spec.ImageSize}px image)");
         return model;

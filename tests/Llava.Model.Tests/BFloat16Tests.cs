@@ -16,7 +16,7 @@ public sealed class BFloat16Tests(ITestOutputHelper output)
     [Fact]
     public void Bfloat16LogitsStayNearFloat32AndGreedyMostlyAgrees()
     {
-        using var model = LlavaForConditionalGeneration.FromPretrained(RepoPaths.DefaultModel, new ModelOptions { DType = "bf16" });
+        using var model = LlavaForConditionalGeneration.FromPretrained(RepoPaths.FixtureModel, new ModelOptions { DType = "bf16" });
         Assert.Equal(ScalarType.BFloat16, model.DType);
         Assert.Equal(ScalarType.BFloat16, model.language_model.lm_head.weight.dtype);
 

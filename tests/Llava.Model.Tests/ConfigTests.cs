@@ -11,7 +11,7 @@ public sealed class ConfigTests
     [Fact]
     public void FixtureConfigResolvesToTheReferenceHyperParameters()
     {
-        var config = LlavaConfig.Load(RepoPaths.DefaultModel);
+        var config = LlavaConfig.Load(RepoPaths.FixtureModel);
         var resolved = Golden.Root.GetProperty("resolved_config");
         var text = resolved.GetProperty("text");
         var vision = resolved.GetProperty("vision");

@@ -155,7 +155,7 @@ public sealed class LoadErrorTests
     {
         using var dir = new TempDir();
         Checkpoints.WriteConfig(dir.Path);
-        var bytes = File.ReadAllBytes(Path.Combine(Llava.TestSupport.RepoPaths.DefaultModel, "model.safetensors"));
+        var bytes = File.ReadAllBytes(Path.Combine(Llava.TestSupport.RepoPaths.FixtureModel, "model.safetensors"));
         File.WriteAllBytes(dir.File("model.safetensors"), bytes[..(bytes.Length / 2)]);
         var error = Load(dir.Path);
         Assert.Contains(dir.File("model.safetensors"), error.Message);

@@ -52,7 +52,7 @@ public sealed class ModelOptionsTests
     public void BadDTypeIsRejectedBeforeAnythingLoads()
     {
         var error = Assert.Throws<ArgumentException>(() => LlavaForConditionalGeneration.FromPretrained(
-            RepoPaths.DefaultModel, new ModelOptions { DType = "float8" }));
+            RepoPaths.FixtureModel, new ModelOptions { DType = "float8" }));
         Assert.Contains("'float8'", error.Message);
     }
 
@@ -60,7 +60,7 @@ public sealed class ModelOptionsTests
     public void UnavailableCudaDeviceIsReported()
     {
         var error = Assert.Throws<ArgumentException>(() => LlavaForConditionalGeneration.FromPretrained(
-            RepoPaths.DefaultModel, new ModelOptions { Device = "cuda:99" }));
+            RepoPaths.FixtureModel, new ModelOptions { Device = "cuda:99" }));
         Assert.Contains("'cuda:99'", error.Message);
     }
 }

@@ -5,7 +5,11 @@ public static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
 
-    public static string DefaultModel => Path.Combine(Root, "models", "tiny-llava-visible");
+    /// <summary>The random-weight model every golden value was computed on.</summary>
+    public static string FixtureModel => Path.Combine(Root, "models", "tiny-llava-visible");
+
+    /// <summary>The trained demo model the server serves by default.</summary>
+    public static string ShapesModel => Path.Combine(Root, "models", "llava-shapes-tiny");
 
     public static string Reference => Path.Combine(Root, "tests", "fixtures", "reference");
 

@@ -21,7 +21,7 @@ public sealed class InstructionGeneratorServerTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _app = ServerApp.Build(["--model", RepoPaths.DefaultModel, "--host", "127.0.0.1", "--port", "0", "--max-model-len", "1024"]);
+        _app = ServerApp.Build(["--model", RepoPaths.FixtureModel, "--host", "127.0.0.1", "--port", "0", "--max-model-len", "1024"]);
         await _app.StartAsync();
         _baseUrl = _app.Urls.Single();
         using var probe = new HttpClient { BaseAddress = new Uri(_baseUrl) };

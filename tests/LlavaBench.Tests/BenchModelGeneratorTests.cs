@@ -56,7 +56,7 @@ public sealed class BenchModelGeneratorTests : IDisposable
     [Fact]
     public void WritesACheckpointTheLoaderAcceptsWithTheRequestedSize()
     {
-        var generated = BenchModelGenerator.Generate(_directory, Tiny, RepoPaths.DefaultModel, TextWriter.Null);
+        var generated = BenchModelGenerator.Generate(_directory, Tiny, RepoPaths.FixtureModel, TextWriter.Null);
 
         Assert.Equal(HuggingFaceParameterCount(Tiny), generated.ParameterCount);
         Assert.True(File.Exists(Path.Combine(_directory, "model.safetensors.index.json")));
@@ -70,7 +70,7 @@ public sealed class BenchModelGeneratorTests : IDisposable
     [Fact]
     public void InitialisesWeightsWithSensibleScales()
     {
-        BenchModelGenerator.Generate(_directory, Tiny, RepoPaths.DefaultModel, TextWriter.Null);
+        BenchModelGenerator.Generate(_directory, Tiny, RepoPaths.FixtureModel, TextWriter.Null);
         using var model = LlavaForConditionalGeneration.FromPretrained(_directory);
         var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
 
@@ -87,7 +87,7 @@ public sealed class BenchModelGeneratorTests : IDisposable
     [Fact]
     public async Task TheEngineServesTheGeneratedModelWithAnImage()
     {
-        BenchModelGenerator.Generate(_directory, Tiny, RepoPaths.DefaultModel, TextWriter.Null);
+        BenchModelGenerator.Generate(_directory, Tiny, RepoPaths.FixtureModel, TextWriter.Null);
         using var engine = LlavaEngine.Load(new EngineOptions { ModelPath = _directory, MaxRunningSequences = 1 });
 
         var prompt = engine.Prompts.Build([new ChatMessage("user", [new ImagePart(BenchImages.Png(1)), new TextPart("What is this?")])]);
@@ -103,17 +103,17 @@ public sealed class BenchModelGeneratorTests : IDisposable
     [Fact]
     public void EnsureReusesAMatchingModelAndRegeneratesForAnotherSpec()
     {
-        var first = BenchModelGenerator.Ensure(_directory, Tiny, RepoPaths.DefaultModel, TextWriter.Null);
+        var first = BenchModelGenerator.Ensure(_directory, Tiny, RepoPaths.FixtureModel, TextWriter.Null);
         var index = Path.Combine(_directory, "model.safetensors.index.json");
         var past = new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         File.SetLastWriteTimeUtc(index, past);
 
-        var again = BenchModelGenerator.Ensure(_directory, Tiny, RepoPaths.DefaultModel, TextWriter.Null);
+        var again = BenchModelGenerator.Ensure(_directory, Tiny, RepoPaths.FixtureModel, TextWriter.Null);
         Assert.Equal(first, again);
         Assert.Equal(past, File.GetLastWriteTimeUtc(index));
 
         var wider = Tiny with { TextIntermediateSize = 192 };
-        var regenerated = BenchModelGenerator.Ensure(_directory, wider, RepoPaths.DefaultModel, TextWriter.Null);
+        var regenerated = BenchModelGenerator.Ensure(_directory, wider, RepoPaths.FixtureModel, TextWriter.Null);
         Assert.NotEqual(past, File.GetLastWriteTimeUtc(index));
         Assert.Equal(HuggingFaceParameterCount(wider), regenerated.ParameterCount);
         Assert.Equal(wider, BenchModelGenerator.ReadMarker(_directory)!.Spec);

@@ -33,7 +33,7 @@ public abstract class PlaygroundServer : IAsyncLifetime
     {
         // The page's streams and the server panel run on a loaded two-core machine; waits bound hangs, not speed.
         Assertions.SetDefaultExpectTimeout(30_000);
-        App = ServerApp.Build(["--model", RepoPaths.DefaultModel, "--host", "127.0.0.1", "--port", "0", .. Arguments]);
+        App = ServerApp.Build(["--model", RepoPaths.FixtureModel, "--host", "127.0.0.1", "--port", "0", .. Arguments]);
         await App.StartAsync();
         BaseUrl = App.Urls.Single();
         await WaitUntilReadyAsync();

@@ -15,7 +15,7 @@ public class GenerateCommandTests
         var output = new StringWriter();
         var exit = await GenerateCommand.RunAsync(new ArgumentReader(
         [
-            "--model", RepoPaths.DefaultModel, "--image", RepoPaths.Image("gradient_84x84.png"),
+            "--model", RepoPaths.FixtureModel, "--image", RepoPaths.Image("gradient_84x84.png"),
             "--prompt", "What is shown in this image?", "--max-tokens", "12", "--top-logprobs", "5", "--json",
         ]), output);
 

@@ -13,7 +13,7 @@ namespace LlavaServer.Tests;
 /// <summary>Start-up before the model is ready, and graceful shutdown with a stream in flight.</summary>
 public class LifecycleTests
 {
-    private static readonly string[] Flags = ["--model", RepoPaths.DefaultModel, "--host", "127.0.0.1", "--port", "0", "--max-model-len", "512"];
+    private static readonly string[] Flags = ["--model", RepoPaths.FixtureModel, "--host", "127.0.0.1", "--port", "0", "--max-model-len", "512"];
 
     [Fact]
     public async Task UntilTheModelIsLoadedHealthIsOkButReadyAndTheApiAre503()

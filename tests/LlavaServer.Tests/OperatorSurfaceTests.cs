@@ -24,7 +24,7 @@ public class OperatorSurfaceTests(ApiServer server)
         Assert.Equal(TestData.Model, card.GetProperty("id").GetString());
         Assert.Equal("model", card.GetProperty("object").GetString());
         Assert.Equal(512, card.GetProperty("max_model_len").GetInt32());
-        Assert.Equal(Path.GetFullPath(RepoPaths.DefaultModel).TrimEnd('/'), card.GetProperty("root").GetString()!.TrimEnd('/'));
+        Assert.Equal(Path.GetFullPath(RepoPaths.FixtureModel).TrimEnd('/'), card.GetProperty("root").GetString()!.TrimEnd('/'));
 
         var one = JsonDocument.Parse(await server.Http.GetStringAsync("/v1/models/" + TestData.Model)).RootElement;
         Assert.Equal(card.GetRawText(), one.GetRawText());

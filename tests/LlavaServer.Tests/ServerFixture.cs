@@ -32,7 +32,7 @@ public abstract class ServerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        App = ServerApp.Build(["--model", RepoPaths.DefaultModel, "--host", "127.0.0.1", "--port", "0", .. Arguments], ConfigureServices);
+        App = ServerApp.Build(["--model", RepoPaths.FixtureModel, "--host", "127.0.0.1", "--port", "0", .. Arguments], ConfigureServices);
         await App.StartAsync();
         BaseUrl = App.Urls.Single();
         Http = CreateClient();

@@ -15,7 +15,7 @@ public partial class SigtermTests
         var server = Path.Combine(AppContext.BaseDirectory, "LlavaServer.dll");
         using var process = Process.Start(new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { server, "--model", RepoPaths.DefaultModel, "--host", "127.0.0.1", "--port", "0", "--max-model-len", "2048" },
+            ArgumentList = { server, "--model", RepoPaths.FixtureModel, "--host", "127.0.0.1", "--port", "0", "--max-model-len", "2048" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         })!;

@@ -13,7 +13,13 @@ public sealed class Sampler
     private readonly HashSet<int> _promptAndOutput;
     private float[] _work = [];
     private int[] _order = [];
-    private float[] _sortKeys = [];
+    private ulong[] _sortKeys = [];
+
+    /// <summary>
+    /// Tokens this far (in logits, after temperature) below the best have under e^-16 ≈ 1e-7 of its probability
+    /// each; top-p and min-p cuts practically always fall above that line, so only those tokens need ranking.
+    /// </summary>
+    private const float NucleusLogitGap = 16f;
 
     public Sampler(SamplingParams parameters, IEnumerable<int> promptTokens)
     {
@@ -43,25 +49,29 @@ public sealed class Sampler
         for (var i = 0; i < work.Length; i++) work[i] /= temperature;
 
         // The candidates are order[0..count); each filter only shortens that prefix, so it is sorted by
-        // descending logit whenever a filter needs ranks.
+        // descending logit whenever a filter needs ranks. Top-p's probabilities are over the tokens top-k left
+        // (all of them without top-k), even where only a ranked prefix of those is listed.
         var order = _order.AsSpan(0, work.Length);
         for (var i = 0; i < order.Length; i++) order[i] = i;
         var count = work.Length;
+        var max = work[ArgMax(work)];
+        double total = 0;
         if (_params.TopK > 0 && _params.TopK < count)
         {
             PartialSortDescending(work, order, _params.TopK);
             count = _params.TopK;
+            if (_params.TopP < 1.0)
+                for (var i = 0; i < count; i++) total += Math.Exp(work[order[i]] - max);
         }
         else if (_params.TopP < 1.0 || _params.MinP > 0)
         {
-            SortDescending(work, order);
+            if (_params.TopP < 1.0)
+                foreach (var logit in work) total += Math.Exp(logit - max);
+            count = RankNucleus(work, order, max, total);
         }
 
-        var max = work[ArgMax(work)];
         if (_params.TopP < 1.0)
         {
-            double total = 0;
-            for (var i = 0; i < count; i++) total += Math.Exp(work[order[i]] - max);
             double cumulative = 0;
             for (var i = 0; i < count; i++)
             {
@@ -136,11 +146,49 @@ public sealed class Sampler
         return best;
     }
 
-    private void SortDescending(Span<float> values, Span<int> order)
+    /// <summary>
+    /// Leaves <paramref name="order"/> beginning with the tokens in descending logit order (ties: lower id first),
+    /// ranked as far as the top-p and min-p cuts can reach: first only the tokens within
+    /// <see cref="NucleusLogitGap"/> of the best, and the whole vocabulary only when those cannot hold the cut
+    /// (a nearly flat distribution, top_p very close to 1, a tiny min_p). The prefix is the same either way.
+    /// </summary>
+    /// <returns>How many tokens lead <paramref name="order"/> ranked; the rest are below every possible cut.</returns>
+    private int RankNucleus(Span<float> values, Span<int> order, float max, double totalMass)
     {
-        if (_sortKeys.Length < values.Length) _sortKeys = new float[values.Length];
-        var keys = _sortKeys.AsSpan(0, values.Length);
-        for (var i = 0; i < keys.Length; i++) keys[i] = -values[i];
+        var floor = max - NucleusLogitGap;
+        var near = 0;
+        double nearMass = 0;
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (values[i] < floor) continue;
+            nearMass += Math.Exp(values[i] - max);
+            order[near++] = i;
+        }
+
+        var topPFits = _params.TopP >= 1.0 || nearMass >= _params.TopP * totalMass;
+        var minPFits = _params.MinP <= 0 || Math.Log(_params.MinP) >= -NucleusLogitGap;
+        if (topPFits && minPFits)
+        {
+            SortDescending(values, order[..near]);
+            return near;
+        }
+        for (var i = 0; i < order.Length; i++) order[i] = i;
+        SortDescending(values, order);
+        return order.Length;
+    }
+
+    /// <summary>Sorts the token ids in <paramref name="order"/> by descending logit, ties by ascending id.</summary>
+    private void SortDescending(ReadOnlySpan<float> values, Span<int> order)
+    {
+        if (_sortKeys.Length < order.Length) _sortKeys = new ulong[Math.Max(order.Length, values.Length)];
+        var keys = _sortKeys.AsSpan(0, order.Length);
+        for (var i = 0; i < keys.Length; i++)
+        {
+            // Float bits made monotonic as signed ints, then flipped so larger logits come first.
+            var bits = BitConverter.SingleToInt32Bits(values[order[i]]);
+            var ordered = bits >= 0 ? bits : bits ^ int.MaxValue;
+            keys[i] = ((ulong)(uint)(int.MaxValue - ordered) << 32) | (uint)order[i];
+        }
         keys.Sort(order);
     }
 

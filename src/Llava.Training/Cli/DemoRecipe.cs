@@ -10,7 +10,7 @@ public sealed record DemoRecipe
 
     public int InitSeed { get; init; } = 1;
 
-    public TrainingOptions Clip { get; init; } = new() { Epochs = 5, BatchSize = 128, LearningRate = 2e-3, WarmupRatio = 0.1, WeightDecay = 0.05 };
+    public TrainingOptions Clip { get; init; } = new() { Epochs = 20, BatchSize = 128, LearningRate = 2e-3, WarmupRatio = 0.1, WeightDecay = 0.05 };
 
     /// <summary>Near-miss captions per image in contrastive pretraining.</summary>
     public int HardNegatives { get; init; } = 3;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Llava.Engine.Generation;
 using Llava.Training.Evaluation;
+using Llava.Training.Shapes;
 using static TorchSharp.torch;
 
 namespace Llava.Training.Cli;
@@ -9,17 +10,19 @@ namespace Llava.Training.Cli;
 public static class EvalCommand
 {
     public const string Usage = """
-        eval --model DIR --questions FILE [--images DIR] [--limit N] [--max-tokens N] [--concurrency N]
+        eval [--model DIR] [--questions FILE] [--images DIR] [--limit N] [--max-tokens N] [--concurrency N]
              [--report FILE] [--show-failures N] [--min-accuracy X] [--threads N]
           Runs the questions (eval.json from make-data) through the engine with greedy decoding and prints accuracy
-          per kind (colour, shape, count, position, describe). --min-accuracy fails (exit 1) when any kind is below X.
+          per kind (colour, shape, count, position, describe). Without --questions it renders the demo's 300
+          held-out questions afresh. The model defaults to models/llava-shapes-tiny. --min-accuracy fails (exit 1)
+          when any kind is below X.
         """;
 
     public static int Run(CommandArguments args, TextWriter output)
     {
-        var model = args.Required("model");
-        var questionsPath = args.Required("questions");
-        var images = args.Text("images") ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(questionsPath))!, "images");
+        var model = args.Text("model") ?? Path.Combine("models", "llava-shapes-tiny");
+        var questionsPath = args.Text("questions");
+        var images = args.Text("images");
         var limit = args.OptionalInt("limit");
         var maxTokens = args.Int("max-tokens", 96);
         var concurrency = args.Int("concurrency", 16);
@@ -30,10 +33,30 @@ public static class EvalCommand
         args.EnsureAllRead();
 
         set_num_threads(threads);
-        var questions = EvalQuestionsJson.Read(questionsPath);
-        if (limit is { } n) questions = questions.Take(n).ToList();
-        var result = Evaluate(model, questions, images, maxTokens, concurrency);
-        output.WriteLine($"eval: {questions.Count} questions on {model} in {result.Elapsed.TotalSeconds:F1} s");
+        var heldOut = questionsPath is null ? Directory.CreateTempSubdirectory("llava-shapes-eval-").FullName : null;
+        try
+        {
+            if (heldOut is not null)
+            {
+                ShapesDatasetBuilder.BuildEval(heldOut, new ShapesDataOptions());
+                questionsPath = Path.Combine(heldOut, ShapesDataset.Eval);
+            }
+            images ??= Path.Combine(Path.GetDirectoryName(Path.GetFullPath(questionsPath!))!, ShapesDataset.ImagesFolder);
+            var questions = EvalQuestionsJson.Read(questionsPath!);
+            if (limit is { } n) questions = questions.Take(n).ToList();
+            var result = Evaluate(model, questions, images, maxTokens, concurrency);
+            Report(result, questions.Count, model, showFailures, report, output);
+            return result.MinimumAccuracy >= minAccuracy ? 0 : 1;
+        }
+        finally
+        {
+            if (heldOut is not null) Directory.Delete(heldOut, recursive: true);
+        }
+    }
+
+    private static void Report(EvalResult result, int count, string model, int showFailures, string? report, TextWriter output)
+    {
+        output.WriteLine($"eval: {count} questions on {model} in {result.Elapsed.TotalSeconds:F1} s");
         result.WriteTable(output);
         foreach (var failure in result.Answers.Where(a => !a.Correct).Take(showFailures))
             output.WriteLine($"  wrong ({failure.Question.Kind.ToString().ToLowerInvariant()}) {failure.Question.Id}: " +
@@ -46,7 +69,6 @@ public static class EvalCommand
                 expected = a.Question.Expected, answer = a.Answer, correct = a.Correct,
             }), new JsonSerializerOptions { WriteIndented = true }));
         }
-        return result.MinimumAccuracy >= minAccuracy ? 0 : 1;
     }
 
     public static EvalResult Evaluate(string model, IReadOnlyList<EvalQuestion> questions, string images, int maxTokens, int concurrency)

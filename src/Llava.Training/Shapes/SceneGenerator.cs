@@ -20,8 +20,9 @@ public sealed class SceneGenerator(int seed, int imageSize = SceneGenerator.Defa
         {
             var position = new GridPosition(cells[i] / GridPosition.Size, cells[i] % GridPosition.Size);
             var large = _random.Next(2) == 1;
-            // Radii are a quarter and three eighths of a cell: far enough apart that "large" is never a judgement call.
-            var radius = cell * (large ? 0.375f : 0.25f) + (float)(_random.NextDouble() - 0.5) * cell * 0.04f;
+            // Radii of 0.3 and 0.42 cells: far enough apart that "large" is never a judgement call, and large enough
+            // that colour and outline dominate what a patch embedding sees of the cell.
+            var radius = cell * (large ? 0.42f : 0.3f) + (float)(_random.NextDouble() - 0.5) * cell * 0.04f;
             var slack = Math.Max(0f, cell / 2 - radius * 1.2f - 1);
             var cx = (position.Column + 0.5f) * cell + Jitter(slack);
             var cy = (position.Row + 0.5f) * cell + Jitter(slack);
@@ -30,12 +31,12 @@ public sealed class SceneGenerator(int seed, int imageSize = SceneGenerator.Defa
                 ShapeGeometry.Bounds(shape, cx, cy, radius, imageSize)));
         }
         objects.Sort((a, b) => (a.Position.Row, a.Position.Column).CompareTo((b.Position.Row, b.Position.Column)));
-        var background = (byte)_random.Next(222, 251);
+        var background = (byte)_random.Next(234, 247);
         return new Scene(id, imageSize, background, objects);
     }
 
     /// <summary>Per-channel colour jitter for rendering, drawn from the same stream so renders are reproducible.</summary>
-    public int ColorJitter() => _random.Next(-14, 15);
+    public int ColorJitter() => _random.Next(-8, 9);
 
     private float Jitter(float slack) => (float)(_random.NextDouble() * 2 - 1) * slack;
 

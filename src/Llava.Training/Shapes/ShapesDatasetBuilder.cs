@@ -22,9 +22,6 @@ public static class ShapesDatasetBuilder
 
         var train = Split("train", options.TrainScenes, options.Seed, options, imagesDir);
         var validation = Split("val", options.ValidationScenes, options.Seed + 1, options, imagesDir);
-        var evalScenes = Split("eval", options.EvalQuestionsPerKind * Enum.GetValues<QuestionKind>().Length, options.Seed + 2,
-            options, imagesDir);
-
         var text = new Random(options.Seed + 3);
         var pretrain = train.Select(s => InstructionRecords.Caption(s.Scene, s.Image, text)).ToList();
         var instruct = train.Select(s => InstructionRecords.For(s.Scene, s.Image, text)).ToList();
@@ -36,8 +33,7 @@ public static class ShapesDatasetBuilder
         LlavaJson.Write(Path.Combine(outDir, ShapesDataset.InstructValidation), instructVal);
         SceneAnnotationsJson.Write(Path.Combine(outDir, ShapesDataset.Scenes), train.Select(s => SceneAnnotation.From(s.Scene, s.Image)));
 
-        var questions = EvalQuestions(evalScenes, new Random(options.Seed + 4));
-        EvalQuestionsJson.Write(Path.Combine(outDir, ShapesDataset.Eval), questions);
+        var questions = BuildEval(outDir, options);
 
         File.WriteAllLines(Path.Combine(outDir, ShapesDataset.LanguageCorpus),
             pretrain.Concat(instruct).Select(r => TextOnly(template, r)));
@@ -46,7 +42,23 @@ public static class ShapesDatasetBuilder
         File.WriteAllLines(Path.Combine(outDir, ShapesDataset.TokenizerCorpus),
             pretrain.Concat(instruct).SelectMany(r => TokenizerCorpus.Lines(template, r)));
 
-        return new Summary(train.Count + validation.Count + evalScenes.Count, pretrain.Count, instruct.Count, questions.Count);
+        return new Summary(train.Count + validation.Count + questions.Count, pretrain.Count, instruct.Count, questions.Count);
+    }
+
+    /// <summary>
+    /// Writes only the held-out evaluation images and <c>eval.json</c>, the same ones <see cref="Build"/> writes for
+    /// these options (their random streams are the evaluation split's own), so a shipped model can be checked
+    /// without regenerating its training data.
+    /// </summary>
+    public static IReadOnlyList<EvalQuestion> BuildEval(string outDir, ShapesDataOptions options)
+    {
+        var imagesDir = Path.Combine(outDir, ShapesDataset.ImagesFolder);
+        Directory.CreateDirectory(imagesDir);
+        var scenes = Split("eval", options.EvalQuestionsPerKind * Enum.GetValues<QuestionKind>().Length, options.Seed + 2,
+            options, imagesDir);
+        var questions = EvalQuestions(scenes, new Random(options.Seed + 4));
+        EvalQuestionsJson.Write(Path.Combine(outDir, ShapesDataset.Eval), questions);
+        return questions;
     }
 
     private static List<(Scene Scene, string Image)> Split(string name, int count, int seed, ShapesDataOptions options, string imagesDir)

@@ -16,7 +16,7 @@ public class NativeMemoryTests
     [Fact]
     public async Task TwoHundredGenerationsDoNotGrowNativeMemory()
     {
-        using var engine = LlavaEngine.Load(new EngineOptions { ModelPath = RepoPaths.DefaultModel, MaxModelLength = 256 });
+        using var engine = LlavaEngine.Load(new EngineOptions { ModelPath = RepoPaths.FixtureModel, MaxModelLength = 256 });
         var prompts = new[] { "single_gradient", "two_images", "text_only", "multi_turn" }
             .Select(name => GoldenMessages.For(GoldenCases.Get(name))).ToList();
         var parameters = new SamplingParams { Temperature = 0.8, Seed = 7, MaxTokens = 6, TopLogprobs = 3, IgnoreEos = true };

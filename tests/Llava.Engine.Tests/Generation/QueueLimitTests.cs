@@ -11,7 +11,7 @@ public class QueueLimitTests
     {
         using var engine = LlavaEngine.Load(new EngineOptions
         {
-            ModelPath = RepoPaths.DefaultModel,
+            ModelPath = RepoPaths.FixtureModel,
             MaxRunningSequences = 1,
             MaxWaitingRequests = 2,
             MaxModelLength = 256,

@@ -8,7 +8,7 @@ public sealed class SharedEngine : IDisposable
 {
     public LlavaEngine Engine { get; } = LlavaEngine.Load(new EngineOptions
     {
-        ModelPath = RepoPaths.DefaultModel,
+        ModelPath = RepoPaths.FixtureModel,
         MaxRunningSequences = 4,
         MaxModelLength = 512,
     });

@@ -37,7 +37,7 @@ public class ClipImageProcessorConfigTests
     public void IntegerSizesMeanShortestEdgeAndSquareCrop()
     {
         var legacy = FromJson("""{"size": 84, "crop_size": 84, "resample": 3}""");
-        var current = ClipImageProcessor.Load(RepoPaths.DefaultModel);
+        var current = ClipImageProcessor.Load(RepoPaths.FixtureModel);
         var image = ImagingFixtures.LoadReferenceDecoded("portrait_300x500.png");
 
         Assert.Equal((140, 84), legacy.ResizedSize(500, 300));

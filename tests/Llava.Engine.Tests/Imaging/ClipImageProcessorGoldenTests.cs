@@ -10,7 +10,7 @@ public class ClipImageProcessorGoldenTests
 {
     private static readonly JsonElement Preprocess = LoadPreprocess();
 
-    private static readonly ClipImageProcessor Processor = ClipImageProcessor.Load(RepoPaths.DefaultModel);
+    private static readonly ClipImageProcessor Processor = ClipImageProcessor.Load(RepoPaths.FixtureModel);
 
     public static TheoryData<string> ReferenceImages => new(ImagingFixtures.ReferenceImages);
 

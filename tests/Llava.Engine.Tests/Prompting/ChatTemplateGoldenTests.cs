@@ -22,7 +22,7 @@ public class ChatTemplateGoldenTests
         var golden = GoldenCases().Single(c => c.GetProperty("name").GetString() == name);
         var messages = golden.GetProperty("messages").EnumerateArray().Select(ToChatMessage).ToList();
 
-        var prompt = ChatTemplate.FromModelDirectory(RepoPaths.DefaultModel).Render(messages);
+        var prompt = ChatTemplate.FromModelDirectory(RepoPaths.FixtureModel).Render(messages);
 
         Assert.Equal(golden.GetProperty("prompt").GetString(), prompt);
     }
@@ -30,7 +30,7 @@ public class ChatTemplateGoldenTests
     [Fact]
     public void FixtureTemplateComesFromChatTemplateJsonWithTokenizerSpecialTokens()
     {
-        var template = ChatTemplate.FromModelDirectory(RepoPaths.DefaultModel);
+        var template = ChatTemplate.FromModelDirectory(RepoPaths.FixtureModel);
 
         Assert.Equal(ChatTemplateOrigin.ChatTemplateJson, template.Origin);
         Assert.Equal("<s>", template.BosToken);
@@ -40,7 +40,7 @@ public class ChatTemplateGoldenTests
     [Fact]
     public void AssistantTurnEndsWithEosInFixtureTemplate()
     {
-        var template = ChatTemplate.FromModelDirectory(RepoPaths.DefaultModel);
+        var template = ChatTemplate.FromModelDirectory(RepoPaths.FixtureModel);
         var messages = new List<ChatMessage>
         {
             new("user", [new ImagePart(ReadOnlyMemory<byte>.Empty), new TextPart("Hi")]),

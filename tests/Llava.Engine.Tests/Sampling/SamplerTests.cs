@@ -73,6 +73,70 @@ public class SamplerTests
         Assert.Equal(2, output.Sample(logits));
     }
 
+    /// <summary>
+    /// Over a 32000-token vocabulary, top-p and min-p draw exactly what ranking the whole vocabulary gives, both
+    /// where the cut falls among a few leading tokens and where it needs nearly all of them (top_p near 1 on a flat
+    /// tail, a tiny min_p), with tied logits ordered by id.
+    /// </summary>
+    [Theory]
+    [InlineData(0.9, 0.0, 8.0)]
+    [InlineData(0.5, 0.0, 2.0)]
+    [InlineData(0.999999, 0.0, 8.0)]
+    [InlineData(1.0, 0.05, 8.0)]
+    [InlineData(1.0, 1e-9, 8.0)]
+    [InlineData(0.95, 0.0, 0.0)]
+    public void NucleusDrawsMatchRankingTheWholeVocabulary(double topP, double minP, double peak)
+    {
+        var noise = new Random(7);
+        var logits = new float[32000];
+        for (var i = 0; i < logits.Length; i++) logits[i] = (float)Math.Round(noise.NextDouble() * 4, 1);
+        for (var i = 0; i < 20; i++) logits[noise.Next(logits.Length)] += (float)(peak * noise.NextDouble());
+        var parameters = new SamplingParams { Temperature = 0.7, TopP = topP, MinP = minP, Seed = 11 };
+
+        var sampler = new Sampler(parameters, []);
+        var draws = Enumerable.Range(0, 200).Select(_ => sampler.Sample(logits)).ToList();
+
+        Assert.Equal(ReferenceDraws(logits, parameters, 200), draws);
+    }
+
+    /// <summary>The textbook nucleus: every token ranked, cumulative probability, min-p, then the same seeded draw.</summary>
+    private static List<int> ReferenceDraws(float[] logits, SamplingParams parameters, int draws)
+    {
+        var scaled = logits.Select(l => l / (float)parameters.Temperature).ToArray();
+        var max = scaled.Max();
+        var ranked = Enumerable.Range(0, scaled.Length).OrderByDescending(i => scaled[i]).ThenBy(i => i).ToArray();
+        var total = scaled.Sum(l => Math.Exp(l - max));
+        var count = ranked.Length;
+        double cumulative = 0;
+        for (var i = 0; i < ranked.Length && parameters.TopP < 1.0; i++)
+        {
+            cumulative += Math.Exp(scaled[ranked[i]] - max) / total;
+            if (cumulative >= parameters.TopP)
+            {
+                count = i + 1;
+                break;
+            }
+        }
+        if (parameters.MinP > 0)
+            count = Math.Max(1, ranked.Take(count).Count(i => scaled[i] - max >= Math.Log(parameters.MinP)));
+
+        var seed = parameters.Seed!.Value;
+        var random = new Random(unchecked((int)(seed ^ (seed >> 32))));
+        var kept = ranked.Take(count).ToArray();
+        var mass = kept.Sum(i => Math.Exp(scaled[i] - max));
+        return Enumerable.Range(0, draws).Select(_ =>
+        {
+            var target = random.NextDouble() * mass;
+            double running = 0;
+            foreach (var id in kept)
+            {
+                running += Math.Exp(scaled[id] - max);
+                if (running > target) return id;
+            }
+            return kept[^1];
+        }).ToList();
+    }
+
     [Theory]
     [InlineData(-0.1, 1.0, "temperature")]
     [InlineData(1.0, 0.0, "top_p")]

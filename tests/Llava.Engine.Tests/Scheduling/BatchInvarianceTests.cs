@@ -16,7 +16,7 @@ public class BatchInvarianceTests
     {
         using var engine = LlavaEngine.Load(new EngineOptions
         {
-            ModelPath = RepoPaths.DefaultModel,
+            ModelPath = RepoPaths.FixtureModel,
             MaxModelLength = 512,
             MaxRunningSequences = 16,
             MaxBatchTokens = 1024,

@@ -12,7 +12,7 @@ public class CancellationTests
     {
         using var engine = LlavaEngine.Load(new EngineOptions
         {
-            ModelPath = RepoPaths.DefaultModel,
+            ModelPath = RepoPaths.FixtureModel,
             MaxModelLength = 512,
             MaxRunningSequences = 3,
             PreemptAfter = null,

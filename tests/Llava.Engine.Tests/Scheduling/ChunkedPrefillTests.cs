@@ -12,7 +12,7 @@ public class ChunkedPrefillTests
     {
         using var engine = LlavaEngine.Load(new EngineOptions
         {
-            ModelPath = RepoPaths.DefaultModel,
+            ModelPath = RepoPaths.FixtureModel,
             MaxModelLength = 512,
             MaxRunningSequences = 4,
             // At most 7 prompt positions per step: a 95-token prompt takes 14+ steps, interleaved with decodes.
@@ -49,7 +49,7 @@ public class ChunkedPrefillTests
     {
         using var engine = LlavaEngine.Load(new EngineOptions
         {
-            ModelPath = RepoPaths.DefaultModel,
+            ModelPath = RepoPaths.FixtureModel,
             MaxModelLength = 512,
             MaxRunningSequences = 2,
             MaxBatchTokens = 5,

@@ -15,7 +15,7 @@ public class FairnessTests
     {
         using var engine = LlavaEngine.Load(new EngineOptions
         {
-            ModelPath = RepoPaths.DefaultModel,
+            ModelPath = RepoPaths.FixtureModel,
             MaxModelLength = 512,
             MaxRunningSequences = 2,
             MaxBatchTokens = 128,
@@ -60,7 +60,7 @@ public class FairnessTests
     {
         using var engine = LlavaEngine.Load(new EngineOptions
         {
-            ModelPath = RepoPaths.DefaultModel,
+            ModelPath = RepoPaths.FixtureModel,
             MaxModelLength = 512,
             MaxRunningSequences = 1,
             QueueTimeout = TimeSpan.FromSeconds(3),

@@ -12,7 +12,7 @@ public class ImageFeatureCacheTests
 
     private static LlavaEngine Load(double megabytes) => LlavaEngine.Load(new EngineOptions
     {
-        ModelPath = RepoPaths.DefaultModel,
+        ModelPath = RepoPaths.FixtureModel,
         MaxModelLength = 512,
         EnablePrefixCaching = false,
         ImageCacheMegabytes = megabytes,

@@ -21,7 +21,7 @@ public class PreemptionTests
     {
         using var engine = LlavaEngine.Load(new EngineOptions
         {
-            ModelPath = RepoPaths.DefaultModel,
+            ModelPath = RepoPaths.FixtureModel,
             MaxModelLength = 512,
             MaxRunningSequences = 1,
             MaxBatchTokens = 64,
@@ -65,7 +65,7 @@ public class PreemptionTests
     {
         using var engine = LlavaEngine.Load(new EngineOptions
         {
-            ModelPath = RepoPaths.DefaultModel,
+            ModelPath = RepoPaths.FixtureModel,
             MaxModelLength = 512,
             MaxRunningSequences = 2,
             MaxBatchTokens = 64,

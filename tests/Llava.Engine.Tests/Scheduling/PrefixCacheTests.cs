@@ -13,7 +13,7 @@ public class PrefixCacheTests
 {
     private static LlavaEngine Load(bool prefixCaching, int slots = 4) => LlavaEngine.Load(new EngineOptions
     {
-        ModelPath = RepoPaths.DefaultModel,
+        ModelPath = RepoPaths.FixtureModel,
         MaxModelLength = 512,
         MaxRunningSequences = slots,
         EnablePrefixCaching = prefixCaching,
@@ -131,7 +131,7 @@ public class PrefixCacheTests
         using var reference = Load(prefixCaching: false);
         using var engine = LlavaEngine.Load(new EngineOptions
         {
-            ModelPath = RepoPaths.DefaultModel,
+            ModelPath = RepoPaths.FixtureModel,
             MaxModelLength = 512,
             MaxRunningSequences = 4,
             // A small step budget keeps the first prompt prefilling over several steps while the others arrive.

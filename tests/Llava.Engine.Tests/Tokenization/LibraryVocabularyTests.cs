@@ -12,7 +12,7 @@ public class LibraryVocabularyTests
     [Fact]
     public void EveryPieceMatchesMicrosoftMlTokenizers()
     {
-        using var stream = File.OpenRead(Path.Combine(RepoPaths.DefaultModel, "tokenizer.model"));
+        using var stream = File.OpenRead(Path.Combine(RepoPaths.FixtureModel, "tokenizer.model"));
         var library = Microsoft.ML.Tokenizers.LlamaTokenizer.Create(stream, addBeginOfSentence: false, addEndOfSentence: false);
 
         Assert.True(library.Vocabulary.Count >= 32000);

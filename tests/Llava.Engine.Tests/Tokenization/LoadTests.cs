@@ -142,5 +142,5 @@ public sealed class LoadTests : IDisposable
     }
 
     private void CopyFromFixture(string name) =>
-        File.Copy(Path.Combine(RepoPaths.DefaultModel, name), Path.Combine(_dir, name));
+        File.Copy(Path.Combine(RepoPaths.FixtureModel, name), Path.Combine(_dir, name));
 }

@@ -7,7 +7,7 @@ namespace Llava.Engine.Tests.Tokenization;
 /// <summary>Loads the fixture tokenizer and the checked-in expectations once for all tokenization tests.</summary>
 internal static class TokenizerFixtures
 {
-    private static readonly Lazy<LlavaTokenizer> LazyTokenizer = new(() => LlavaTokenizer.Load(RepoPaths.DefaultModel));
+    private static readonly Lazy<LlavaTokenizer> LazyTokenizer = new(() => LlavaTokenizer.Load(RepoPaths.FixtureModel));
     private static readonly Lazy<IReadOnlyList<ParityCase>> LazyParityCases = new(ReadParityCases);
     private static readonly Lazy<JsonElement> LazyGolden = new(() =>
     {

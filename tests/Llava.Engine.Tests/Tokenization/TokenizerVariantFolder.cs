@@ -19,7 +19,7 @@ internal sealed class TokenizerVariantFolder : IDisposable
     {
         Path = Directory.CreateTempSubdirectory("llava-tokenizer-variant-").FullName;
         foreach (var name in fixtureFiles)
-            File.Copy(System.IO.Path.Combine(RepoPaths.DefaultModel, name), System.IO.Path.Combine(Path, name));
+            File.Copy(System.IO.Path.Combine(RepoPaths.FixtureModel, name), System.IO.Path.Combine(Path, name));
     }
 
     public string Path { get; }

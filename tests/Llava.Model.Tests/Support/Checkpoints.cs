@@ -26,14 +26,14 @@ public static class Checkpoints
     /// <summary>Writes the fixture's config.json, optionally edited, into <paramref name="directory"/>.</summary>
     public static void WriteConfig(string directory, Action<JsonObject>? edit = null)
     {
-        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.DefaultModel, "config.json")))!.AsObject();
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.FixtureModel, "config.json")))!.AsObject();
         edit?.Invoke(config);
         File.WriteAllText(Path.Combine(directory, "config.json"), config.ToJsonString());
     }
 
     /// <summary>Copies the fixture's weights file unchanged.</summary>
     public static void CopyFixtureWeights(string directory) =>
-        File.Copy(Path.Combine(RepoPaths.DefaultModel, SafeTensorsCheckpoint.SingleFileName),
+        File.Copy(Path.Combine(RepoPaths.FixtureModel, SafeTensorsCheckpoint.SingleFileName),
             Path.Combine(directory, SafeTensorsCheckpoint.SingleFileName));
 
     /// <summary>A directory with the fixture config and the fixture's tensors, transformed by <paramref name="edit"/>.</summary>

@@ -7,7 +7,7 @@ namespace Llava.Model.Tests.Support;
 public static class TinyModel
 {
     private static readonly Lazy<LlavaForConditionalGeneration> Float32Model =
-        new(() => LlavaForConditionalGeneration.FromPretrained(RepoPaths.DefaultModel, new ModelOptions()));
+        new(() => LlavaForConditionalGeneration.FromPretrained(RepoPaths.FixtureModel, new ModelOptions()));
 
     public static LlavaForConditionalGeneration Float32 => Float32Model.Value;
 
