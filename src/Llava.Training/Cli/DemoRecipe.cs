@@ -17,9 +17,9 @@ public sealed record DemoRecipe
 
     public TrainingOptions LanguageModel { get; init; } = new() { Epochs = 1, BatchSize = 64, LearningRate = 2e-3, WeightDecay = 0.01, GroupByLength = true };
 
-    public TrainingOptions Pretrain { get; init; } = new() { Epochs = 1, BatchSize = 32, LearningRate = 5e-4, WarmupRatio = 0.03, GroupByLength = true };
+    public TrainingOptions Pretrain { get; init; } = new() { Epochs = 3, BatchSize = 32, LearningRate = 5e-4, WarmupRatio = 0.03, GroupByLength = true };
 
-    public TrainingOptions Finetune { get; init; } = new() { Epochs = 8, BatchSize = 32, LearningRate = 1e-3, WarmupRatio = 0.03, WeightDecay = 0.01, GroupByLength = true };
+    public TrainingOptions Finetune { get; init; } = new() { Epochs = 12, BatchSize = 32, LearningRate = 1e-3, WarmupRatio = 0.03, WeightDecay = 0.01, GroupByLength = true };
 
     /// <summary>Shrinks every dataset and stage for a quick end-to-end check (not a useful model).</summary>
     public DemoRecipe Scaled(double factor)
