@@ -17,6 +17,9 @@ public static class RepoPaths
 
     public static string Image(string name) => Path.Combine(Reference, "images", name);
 
+    /// <summary>Held-out images of the shapes world (never trained on) that the README asks the demo model about.</summary>
+    public static string ShapesImage(string name) => Path.Combine(Root, "tests", "fixtures", "shapes", name);
+
     public static string ReferencePath(string relative) => Path.Combine(Reference, relative);
 
     private static string FindRoot()

@@ -23,6 +23,9 @@ public abstract class ServerFixture : IAsyncLifetime
     /// <summary>Flags beyond the model and the address.</summary>
     protected virtual IEnumerable<string> Arguments => [];
 
+    /// <summary>Which model to serve; the golden values of most tests belong to the reference fixture.</summary>
+    protected virtual IEnumerable<string> ModelArguments => ["--model", RepoPaths.FixtureModel];
+
     /// <summary>The API key every request of <see cref="Http"/> sends, if any.</summary>
     public virtual string? ApiKey => null;
 
@@ -32,7 +35,7 @@ public abstract class ServerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        App = ServerApp.Build(["--model", RepoPaths.FixtureModel, "--host", "127.0.0.1", "--port", "0", .. Arguments], ConfigureServices);
+        App = ServerApp.Build([.. ModelArguments, "--host", "127.0.0.1", "--port", "0", .. Arguments], ConfigureServices);
         await App.StartAsync();
         BaseUrl = App.Urls.Single();
         Http = CreateClient();
@@ -107,6 +110,12 @@ public sealed class QueueDeadlineServer : ServerFixture
         ["--max-model-len", "2048", "--max-num-seqs", "1", "--max-waiting-requests", "4", "--queue-timeout", "0.3"];
 }
 
+/// <summary>No <c>--model</c>: what <c>dotnet run --project src/LlavaServer</c> serves.</summary>
+public sealed class DefaultModelServer : ServerFixture
+{
+    protected override IEnumerable<string> ModelArguments => [];
+}
+
 [CollectionDefinition(nameof(ApiServer))]
 public sealed class ApiServerCollection : ICollectionFixture<ApiServer>;
 
@@ -115,3 +124,6 @@ public sealed class GuardedServerCollection : ICollectionFixture<GuardedServer>;
 
 [CollectionDefinition(nameof(QueueDeadlineServer))]
 public sealed class QueueDeadlineServerCollection : ICollectionFixture<QueueDeadlineServer>;
+
+[CollectionDefinition(nameof(DefaultModelServer))]
+public sealed class DefaultModelServerCollection : ICollectionFixture<DefaultModelServer>;
