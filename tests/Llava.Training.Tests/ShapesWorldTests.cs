@@ -38,12 +38,15 @@ public sealed class ShapesWorldTests
             Assert.Equal(order.Order(), order);
             foreach (var item in scene.Objects)
             {
-                // The box stays inside the object's grid cell, so the position name is never ambiguous.
+                // The box is centred in the object's grid cell and the points of a large star or triangle reach at
+                // most a pixel past it, so the position name is never ambiguous.
                 var cell = scene.ImageSize / 3;
-                Assert.InRange(item.Box.X0, item.Position.Column * cell, (item.Position.Column + 1) * cell);
-                Assert.InRange(item.Box.X1, item.Position.Column * cell, (item.Position.Column + 1) * cell);
-                Assert.InRange(item.Box.Y0, item.Position.Row * cell, (item.Position.Row + 1) * cell);
-                Assert.InRange(item.Box.Y1, item.Position.Row * cell, (item.Position.Row + 1) * cell);
+                Assert.InRange(item.Box.X0, item.Position.Column * cell - 1, (item.Position.Column + 1) * cell + 1);
+                Assert.InRange(item.Box.X1, item.Position.Column * cell - 1, (item.Position.Column + 1) * cell + 1);
+                Assert.InRange(item.Box.Y0, item.Position.Row * cell - 1, (item.Position.Row + 1) * cell + 1);
+                Assert.InRange(item.Box.Y1, item.Position.Row * cell - 1, (item.Position.Row + 1) * cell + 1);
+                Assert.Equal(item.Position.Column, (item.Box.X0 + item.Box.X1) / 2 / cell);
+                Assert.Equal(item.Position.Row, (item.Box.Y0 + item.Box.Y1) / 2 / cell);
             }
         }
     }
