@@ -26,6 +26,9 @@ public abstract class PlaygroundServer : IAsyncLifetime
     /// <summary>Flags beyond the model and the address.</summary>
     protected virtual IEnumerable<string> Arguments => [];
 
+    /// <summary>Which model to serve: the reference fixture unless a fixture shows the bundled default.</summary>
+    protected virtual IEnumerable<string> ModelArguments => ["--model", RepoPaths.FixtureModel];
+
     /// <summary>The key <see cref="CreateClient"/> sends, when the server requires one.</summary>
     public virtual string? ApiKey => null;
 
@@ -33,7 +36,7 @@ public abstract class PlaygroundServer : IAsyncLifetime
     {
         // The page's streams and the server panel run on a loaded two-core machine; waits bound hangs, not speed.
         Assertions.SetDefaultExpectTimeout(30_000);
-        App = ServerApp.Build(["--model", RepoPaths.FixtureModel, "--host", "127.0.0.1", "--port", "0", .. Arguments]);
+        App = ServerApp.Build([.. ModelArguments, "--host", "127.0.0.1", "--port", "0", .. Arguments]);
         await App.StartAsync();
         BaseUrl = App.Urls.Single();
         await WaitUntilReadyAsync();
@@ -102,8 +105,17 @@ public sealed class KeyedServer : PlaygroundServer
     public override string? ApiKey => Key;
 }
 
+/// <summary>No <c>--model</c>: the trained demo model a newcomer meets first.</summary>
+public sealed class DemoModelServer : PlaygroundServer
+{
+    protected override IEnumerable<string> ModelArguments => [];
+}
+
 [CollectionDefinition(nameof(OpenServer))]
 public sealed class OpenServerCollection : ICollectionFixture<OpenServer>;
 
 [CollectionDefinition(nameof(KeyedServer))]
 public sealed class KeyedServerCollection : ICollectionFixture<KeyedServer>;
+
+[CollectionDefinition(nameof(DemoModelServer))]
+public sealed class DemoModelServerCollection : ICollectionFixture<DemoModelServer>;
