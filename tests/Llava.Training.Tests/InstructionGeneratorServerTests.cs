@@ -3,8 +3,7 @@ using Llava.Training.Data;
 using Llava.Training.InstructGen;
 using Llava.Training.Shapes;
 using Llava.Training.Tests.Support;
-using LlavaServer.Hosting;
-using Microsoft.AspNetCore.Builder;
+using LlavaServer.TestHost;
 
 namespace Llava.Training.Tests;
 
@@ -15,19 +14,11 @@ namespace Llava.Training.Tests;
 /// </summary>
 public sealed class InstructionGeneratorServerTests : IAsyncLifetime
 {
-    private WebApplication _app = null!;
-    private string _baseUrl = "";
+    private LoopbackServer _server = null!;
     private readonly TempDir _dir = new();
 
-    public async Task InitializeAsync()
-    {
-        _app = ServerApp.Build(["--model", RepoPaths.FixtureModel, "--host", "127.0.0.1", "--port", "0", "--max-model-len", "1024"]);
-        await _app.StartAsync();
-        _baseUrl = _app.Urls.Single();
-        using var probe = new HttpClient { BaseAddress = new Uri(_baseUrl) };
-        for (var attempt = 0; attempt < 1200 && !(await probe.GetAsync("/ready")).IsSuccessStatusCode; attempt++)
-            await Task.Delay(100);
-    }
+    public async Task InitializeAsync() =>
+        _server = await LoopbackServer.StartAsync(["--model", RepoPaths.FixtureModel, "--max-model-len", "1024"]);
 
     [Fact]
     public async Task Every_scene_and_type_becomes_a_record_or_a_reported_issue()
@@ -39,7 +30,7 @@ public sealed class InstructionGeneratorServerTests : IAsyncLifetime
         }).ToList();
         var options = new ChatEndpointOptions
         {
-            BaseUrl = _baseUrl + "/v1", Model = "tiny-llava-visible", Temperature = 0, MaxTokens = 12, MaxRetries = 0,
+            BaseUrl = _server.BaseUrl + "/v1", Model = "tiny-llava-visible", Temperature = 0, MaxTokens = 12, MaxRetries = 0,
         };
         using var http = new HttpClient();
         var client = new ChatEndpointClient(http, options);
@@ -73,8 +64,7 @@ public sealed class InstructionGeneratorServerTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _server.DisposeAsync();
         _dir.Dispose();
     }
 }

@@ -1,27 +1,23 @@
-using System.Net.Http.Headers;
 using Llava.Engine.Generation;
 using Llava.TestSupport;
-using LlavaServer.Hosting;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
+using LlavaServer.TestHost;
 using Microsoft.Playwright;
 
 namespace LlavaServer.BrowserTests;
 
 /// <summary>
-/// The real server (Kestrel on a free loopback port, the fixture model) and a headless Chromium, started once
-/// per test collection. Each test opens the page in a fresh browser context, so storage starts empty.
+/// The real server (<see cref="LoopbackServer"/>, the fixture model unless a subclass says otherwise) and a headless
+/// Chromium, started once per test collection. Each test opens the page in a fresh browser context, so storage
+/// starts empty.
 /// </summary>
 public abstract class PlaygroundServer : IAsyncLifetime
 {
     private IPlaywright? _playwright;
+    private LoopbackServer _server = null!;
 
-    public WebApplication App { get; private set; } = null!;
-    public string BaseUrl { get; private set; } = "";
+    public string BaseUrl => _server.BaseUrl;
     public IBrowser Browser { get; private set; } = null!;
-
-    public LlavaEngine Engine => App.Services.GetRequiredService<EngineHost>().Engine
-        ?? throw new InvalidOperationException("the engine is not ready");
+    public LlavaEngine Engine => _server.Engine;
 
     /// <summary>Flags beyond the model and the address.</summary>
     protected virtual IEnumerable<string> Arguments => [];
@@ -36,20 +32,12 @@ public abstract class PlaygroundServer : IAsyncLifetime
     {
         // The page's streams and the server panel run on a loaded two-core machine; waits bound hangs, not speed.
         Assertions.SetDefaultExpectTimeout(30_000);
-        App = ServerApp.Build([.. ModelArguments, "--host", "127.0.0.1", "--port", "0", .. Arguments]);
-        await App.StartAsync();
-        BaseUrl = App.Urls.Single();
-        await WaitUntilReadyAsync();
+        _server = await LoopbackServer.StartAsync([.. ModelArguments, .. Arguments], ApiKey);
         _playwright = await Playwright.CreateAsync();
         Browser = await Chromium.LaunchAsync(_playwright);
     }
 
-    public HttpClient CreateClient()
-    {
-        var client = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromMinutes(2) };
-        if (ApiKey is { } key) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return client;
-    }
+    public HttpClient CreateClient() => _server.CreateClient();
 
     /// <summary>A new browser context (empty storage) with the playground open in it.</summary>
     public async Task<Playground> OpenAsync(int width = 1280, int height = 800, ColorScheme colorScheme = ColorScheme.Light)
@@ -65,24 +53,11 @@ public abstract class PlaygroundServer : IAsyncLifetime
         return new Playground(page);
     }
 
-    private async Task WaitUntilReadyAsync()
-    {
-        using var probe = CreateClient();
-        for (var attempt = 0; attempt < 1200; attempt++)
-        {
-            using var response = await probe.GetAsync("/ready");
-            if (response.IsSuccessStatusCode) return;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("the server did not become ready");
-    }
-
     public async Task DisposeAsync()
     {
         if (Browser is not null) await Browser.DisposeAsync();
         _playwright?.Dispose();
-        await App.StopAsync();
-        await App.DisposeAsync();
+        await _server.DisposeAsync();
     }
 }
 

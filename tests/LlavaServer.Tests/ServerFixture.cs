@@ -1,24 +1,21 @@
-using System.Net.Http.Headers;
 using Llava.Engine.Generation;
 using Llava.TestSupport;
-using LlavaServer.Hosting;
-using Microsoft.AspNetCore.Builder;
+using LlavaServer.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LlavaServer.Tests;
 
 /// <summary>
-/// The real server — Kestrel on a free loopback port, the fixture model — started once per test class
-/// and ready (model loaded and warm) before the first test runs.
+/// The real server (<see cref="LoopbackServer"/>, the fixture model unless a subclass says otherwise) started once
+/// per test class and ready before the first test runs.
 /// </summary>
 public abstract class ServerFixture : IAsyncLifetime
 {
-    public WebApplication App { get; private set; } = null!;
-    public string BaseUrl { get; private set; } = "";
-    public HttpClient Http { get; private set; } = null!;
+    private LoopbackServer _server = null!;
 
-    public LlavaEngine Engine => App.Services.GetRequiredService<EngineHost>().Engine
-        ?? throw new InvalidOperationException("the engine is not ready");
+    public string BaseUrl => _server.BaseUrl;
+    public HttpClient Http { get; private set; } = null!;
+    public LlavaEngine Engine => _server.Engine;
 
     /// <summary>Flags beyond the model and the address.</summary>
     protected virtual IEnumerable<string> Arguments => [];
@@ -35,43 +32,17 @@ public abstract class ServerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        App = ServerApp.Build([.. ModelArguments, "--host", "127.0.0.1", "--port", "0", .. Arguments], ConfigureServices);
-        await App.StartAsync();
-        BaseUrl = App.Urls.Single();
+        _server = await LoopbackServer.StartAsync([.. ModelArguments, .. Arguments], ApiKey, ConfigureServices);
         Http = CreateClient();
-        await WaitUntilReadyAsync();
     }
 
-    /// <param name="abandonAtOnce">
-    /// Close the connection as soon as a response is disposed unread; by default HttpClient first drains it
-    /// for up to two seconds to reuse the connection, so the server would see the disconnect late.
-    /// </param>
-    public HttpClient CreateClient(bool abandonAtOnce = false)
-    {
-        var handler = new SocketsHttpHandler();
-        if (abandonAtOnce) handler.MaxResponseDrainSize = 0;
-        var client = new HttpClient(handler) { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromMinutes(2) };
-        if (ApiKey is { } key) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return client;
-    }
-
-    protected virtual async Task WaitUntilReadyAsync()
-    {
-        using var probe = CreateClient();
-        for (var attempt = 0; attempt < 1200; attempt++)
-        {
-            using var response = await probe.GetAsync("/ready");
-            if (response.IsSuccessStatusCode) return;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("the server did not become ready");
-    }
+    /// <inheritdoc cref="LoopbackServer.CreateClient"/>
+    public HttpClient CreateClient(bool abandonAtOnce = false) => _server.CreateClient(abandonAtOnce);
 
     public async Task DisposeAsync()
     {
         Http.Dispose();
-        await App.StopAsync();
-        await App.DisposeAsync();
+        await _server.DisposeAsync();
     }
 }
 
