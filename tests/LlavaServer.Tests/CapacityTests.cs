@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 
 namespace LlavaServer.Tests;
 
@@ -11,19 +10,11 @@ namespace LlavaServer.Tests;
 [Collection(nameof(GuardedServer))]
 public sealed class CapacityTests(GuardedServer server) : IDisposable
 {
-    /// <summary>Long enough (ignore_eos, most of the 2048-token context) to still be running when the test acts.</summary>
-    private static JsonObject LongStream()
-    {
-        var body = TestData.Chat(new JsonArray(TestData.UserMessage("Count the shapes.", "gradient_84x84.png")), 1900, stream: true);
-        body["ignore_eos"] = true;
-        return body;
-    }
-
     private readonly HttpClient _client = server.CreateClient(abandonAtOnce: true);
 
     private async Task<(HttpResponseMessage Response, Stream Body)> StartStreamAsync()
     {
-        var response = await Sse.PostStreamAsync(_client, "/v1/chat/completions", TestData.Json(LongStream()));
+        var response = await Sse.PostStreamAsync(_client, "/v1/chat/completions", TestData.Json(TestData.SlotHoldingStream()));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadAsStreamAsync();
         Assert.Contains("\"role\":\"assistant\"", await Sse.ReadOneEventAsync(body));
@@ -43,7 +34,7 @@ public sealed class CapacityTests(GuardedServer server) : IDisposable
 
         Assert.True(await Eventually.TrueAsync(() => server.Engine.RunningCount == 0), "the engine kept the disconnected sequence");
         using var next = await server.Http.PostAsync("/v1/chat/completions",
-            TestData.Json(TestData.Chat(new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "Hi" }), 2)));
+            TestData.Json(TestData.TextChat("Hi", 2)));
         Assert.Equal(HttpStatusCode.OK, next.StatusCode);
     }
 
@@ -51,11 +42,11 @@ public sealed class CapacityTests(GuardedServer server) : IDisposable
     public async Task FullQueueAnswers429WithRetryAfter()
     {
         var (running, _) = await StartStreamAsync();
-        var waiting = Sse.PostStreamAsync(_client, "/v1/chat/completions", TestData.Json(LongStream()));
+        var waiting = Sse.PostStreamAsync(_client, "/v1/chat/completions", TestData.Json(TestData.SlotHoldingStream()));
         Assert.True(await Eventually.TrueAsync(() => server.Engine.WaitingCount == 1), "the second request never queued");
 
         using var refused = await server.Http.PostAsync("/v1/chat/completions",
-            TestData.Json(TestData.Chat(new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "Hi" }), 2)));
+            TestData.Json(TestData.TextChat("Hi", 2)));
 
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter!.Delta);

@@ -17,17 +17,8 @@ public sealed class DefaultModelTests(DefaultModelServer server)
 
     private async Task<string> AskAsync(string question)
     {
-        var parts = new JsonArray
-        {
-            new JsonObject { ["type"] = "image_url", ["image_url"] = new JsonObject { ["url"] = TestData.DataUrl(RepoPaths.ShapesImage(Image)) } },
-            new JsonObject { ["type"] = "text", ["text"] = question },
-        };
-        var body = new JsonObject
-        {
-            ["model"] = DefaultModel.Name,
-            ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = parts }),
-            ["temperature"] = 0,
-        };
+        var body = TestData.Chat(new JsonArray(TestData.UserMessageWithImageFiles(question, RepoPaths.ShapesImage(Image))), 96);
+        body["model"] = DefaultModel.Name;
         using var response = await server.Http.PostAsync("/v1/chat/completions", TestData.Json(body));
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, text);

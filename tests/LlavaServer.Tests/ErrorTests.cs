@@ -11,7 +11,7 @@ public class ErrorTests(ApiServer server)
     private const string InvalidRequest = "invalid_request_error";
 
     private static JsonObject Hello(int maxTokens = 4) =>
-        TestData.Chat(new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "Hello" }), maxTokens);
+        TestData.TextChat("Hello", maxTokens);
 
     private static JsonObject With(string field, JsonNode? value)
     {

@@ -10,7 +10,7 @@ namespace LlavaServer.Tests;
 public class GuardedServerTests(GuardedServer server)
 {
     private static JsonObject Hello() =>
-        TestData.Chat(new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "Hello" }), 2);
+        TestData.TextChat("Hello", 2);
 
     private async Task<HttpResponseMessage> PostWithKeyAsync(string? key)
     {

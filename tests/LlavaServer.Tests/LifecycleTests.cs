@@ -34,7 +34,7 @@ public class LifecycleTests
             Assert.NotNull(ready.Headers.RetryAfter);
         }
         using (var chat = await client.PostAsync("/v1/chat/completions",
-                   TestData.Json(TestData.Chat(new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "Hi" }), 2))))
+                   TestData.Json(TestData.TextChat("Hi", 2))))
         {
             await ErrorEnvelope.AssertAsync(chat, HttpStatusCode.ServiceUnavailable, "service_unavailable_error");
         }

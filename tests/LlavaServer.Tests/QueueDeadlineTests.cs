@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 
 namespace LlavaServer.Tests;
 
@@ -14,15 +13,10 @@ public sealed class QueueDeadlineTests(QueueDeadlineServer server) : IAsyncLifet
     private readonly HttpClient _client = server.CreateClient(abandonAtOnce: true);
     private HttpResponseMessage? _running;
 
-    private static JsonObject Hello(bool stream = false) =>
-        TestData.Chat(new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "Hi" }), 2, stream);
-
     /// <summary>Occupies the only decode slot with a stream far longer than the deadline.</summary>
     public async Task InitializeAsync()
     {
-        var body = TestData.Chat(new JsonArray(TestData.UserMessage("Count the shapes.", "gradient_84x84.png")), 1900, stream: true);
-        body["ignore_eos"] = true;
-        _running = await Sse.PostStreamAsync(_client, "/v1/chat/completions", TestData.Json(body));
+        _running = await Sse.PostStreamAsync(_client, "/v1/chat/completions", TestData.Json(TestData.SlotHoldingStream()));
         Assert.Equal(HttpStatusCode.OK, _running.StatusCode);
         var stream = await _running.Content.ReadAsStreamAsync();
         await Sse.ReadOneEventAsync(stream);
@@ -41,7 +35,7 @@ public sealed class QueueDeadlineTests(QueueDeadlineServer server) : IAsyncLifet
     {
         var before = server.Engine.GetStats().QueueTimeouts;
 
-        using var response = await server.Http.PostAsync("/v1/chat/completions", TestData.Json(Hello()));
+        using var response = await server.Http.PostAsync("/v1/chat/completions", TestData.Json(TestData.TextChat("Hi", 2)));
 
         var error = await ErrorEnvelope.AssertAsync(response, HttpStatusCode.ServiceUnavailable, "service_unavailable_error");
         Assert.Equal("queue_timeout", error.GetProperty("code").GetString());
@@ -53,7 +47,7 @@ public sealed class QueueDeadlineTests(QueueDeadlineServer server) : IAsyncLifet
     [Fact]
     public async Task AWaitingStreamPastTheDeadlineEndsWithAnErrorEvent()
     {
-        using var response = await Sse.PostStreamAsync(server.Http, "/v1/chat/completions", TestData.Json(Hello(stream: true)));
+        using var response = await Sse.PostStreamAsync(server.Http, "/v1/chat/completions", TestData.Json(TestData.TextChat("Hi", 2, stream: true)));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
         var data = await Sse.ReadDataAsync(response);

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Llava.TestSupport;
 
@@ -36,7 +35,7 @@ public partial class SigtermTests
             using var client = new HttpClient { BaseAddress = new Uri(url) };
             Assert.True(await Eventually.TrueAsync(() => client.GetAsync("/ready").Result.StatusCode == HttpStatusCode.OK, 120));
 
-            var body = TestData.Chat(new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "Hello" }), 1900, stream: true);
+            var body = TestData.TextChat("Hello", 1900, stream: true);
             body["ignore_eos"] = true;
             using var response = await Sse.PostStreamAsync(client, "/v1/chat/completions", TestData.Json(body));
             var stream = await response.Content.ReadAsStreamAsync();

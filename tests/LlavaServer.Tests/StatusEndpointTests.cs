@@ -69,7 +69,7 @@ public sealed class StatusEndpointTests(ApiServer server)
     {
         var before = await StatusAsync();
         using var client = server.CreateClient(abandonAtOnce: true);
-        var body = TestData.Chat(new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "Count." }), 480, stream: true);
+        var body = TestData.TextChat("Count.", 480, stream: true);
         body["ignore_eos"] = true;
         var response = await Sse.PostStreamAsync(client, "/v1/chat/completions", TestData.Json(body));
         var stream = await response.Content.ReadAsStreamAsync();

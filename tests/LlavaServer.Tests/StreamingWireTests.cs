@@ -67,7 +67,7 @@ public class StreamingWireTests(ApiServer server)
     [Fact]
     public async Task WithoutIncludeUsageChunksCarryNoUsageField()
     {
-        var body = TestData.Chat(new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "Hello" }), 3, stream: true);
+        var body = TestData.TextChat("Hello", 3, stream: true);
         using var response = await Sse.PostStreamAsync(server.Http, "/v1/chat/completions", TestData.Json(body));
         var chunks = await Sse.ReadChunksAsync(response);
         Assert.All(chunks, c => Assert.False(c.TryGetProperty("usage", out _)));
@@ -100,7 +100,7 @@ public class StreamingWireTests(ApiServer server)
     [Fact]
     public async Task TwoStreamedChoicesAreMultiplexedByIndex()
     {
-        var body = TestData.Chat(new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "Hello" }), 5, stream: true);
+        var body = TestData.TextChat("Hello", 5, stream: true);
         body["n"] = 2;
         using var response = await Sse.PostStreamAsync(server.Http, "/v1/chat/completions", TestData.Json(body));
         var choices = (await Sse.ReadChunksAsync(response)).Select(c => c.GetProperty("choices").EnumerateArray().Single()).ToList();

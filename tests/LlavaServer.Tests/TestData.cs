@@ -23,11 +23,15 @@ internal static class TestData
     public static string DataUrl(string path) =>
         $"data:{MediaType(path)};base64,{Convert.ToBase64String(File.ReadAllBytes(path))}";
 
-    public static JsonObject UserMessage(string text, params string[] imageNames)
+    /// <summary>A user message with reference images (by file name) before the text.</summary>
+    public static JsonObject UserMessage(string text, params string[] imageNames) =>
+        UserMessageWithImageFiles(text, imageNames.Select(RepoPaths.Image).ToArray());
+
+    public static JsonObject UserMessageWithImageFiles(string text, params string[] imagePaths)
     {
         var parts = new JsonArray();
-        foreach (var name in imageNames)
-            parts.Add(new JsonObject { ["type"] = "image_url", ["image_url"] = new JsonObject { ["url"] = DataUrl(RepoPaths.Image(name)) } });
+        foreach (var path in imagePaths)
+            parts.Add(new JsonObject { ["type"] = "image_url", ["image_url"] = new JsonObject { ["url"] = DataUrl(path) } });
         parts.Add(new JsonObject { ["type"] = "text", ["text"] = text });
         return new JsonObject { ["role"] = "user", ["content"] = parts };
     }
@@ -58,6 +62,21 @@ internal static class TestData
             ["temperature"] = 0,
         };
         if (stream) body["stream"] = true;
+        return body;
+    }
+
+    /// <summary>A chat of one plain-text user message.</summary>
+    public static JsonObject TextChat(string text, int maxTokens, bool stream = false) =>
+        Chat(new JsonArray(new JsonObject { ["role"] = "user", ["content"] = text }), maxTokens, stream);
+
+    /// <summary>
+    /// A stream with an image, EOS ignored, over most of a 2048-token context: long enough to still hold its decode
+    /// slot when the test acts.
+    /// </summary>
+    public static JsonObject SlotHoldingStream()
+    {
+        var body = Chat(new JsonArray(UserMessage("Count the shapes.", "gradient_84x84.png")), 1900, stream: true);
+        body["ignore_eos"] = true;
         return body;
     }
 
