@@ -1,5 +1,3 @@
-using Llava.Engine.Generation;
-using Llava.TestSupport;
 using LlavaServer.TestHost;
 using Microsoft.Playwright;
 
@@ -10,34 +8,22 @@ namespace LlavaServer.BrowserTests;
 /// Chromium, started once per test collection. Each test opens the page in a fresh browser context, so storage
 /// starts empty.
 /// </summary>
-public abstract class PlaygroundServer : IAsyncLifetime
+public abstract class PlaygroundServer : LoopbackServerFixture, IAsyncLifetime
 {
     private IPlaywright? _playwright;
-    private LoopbackServer _server = null!;
 
-    public string BaseUrl => _server.BaseUrl;
     public IBrowser Browser { get; private set; } = null!;
-    public LlavaEngine Engine => _server.Engine;
-
-    /// <summary>Flags beyond the model and the address.</summary>
-    protected virtual IEnumerable<string> Arguments => [];
-
-    /// <summary>Which model to serve: the reference fixture unless a fixture shows the bundled default.</summary>
-    protected virtual IEnumerable<string> ModelArguments => ["--model", RepoPaths.FixtureModel];
-
-    /// <summary>The key <see cref="CreateClient"/> sends, when the server requires one.</summary>
-    public virtual string? ApiKey => null;
 
     public async Task InitializeAsync()
     {
         // The page's streams and the server panel run on a loaded two-core machine; waits bound hangs, not speed.
         Assertions.SetDefaultExpectTimeout(30_000);
-        _server = await LoopbackServer.StartAsync([.. ModelArguments, .. Arguments], ApiKey);
+        await StartServerAsync();
         _playwright = await Playwright.CreateAsync();
         Browser = await Chromium.LaunchAsync(_playwright);
     }
 
-    public HttpClient CreateClient() => _server.CreateClient();
+    public HttpClient CreateClient() => Server.CreateClient();
 
     /// <summary>A new browser context (empty storage) with the playground open in it.</summary>
     public async Task<Playground> OpenAsync(int width = 1280, int height = 800, ColorScheme colorScheme = ColorScheme.Light)
@@ -57,7 +43,7 @@ public abstract class PlaygroundServer : IAsyncLifetime
     {
         if (Browser is not null) await Browser.DisposeAsync();
         _playwright?.Dispose();
-        await _server.DisposeAsync();
+        await StopServerAsync();
     }
 }
 

@@ -1,48 +1,29 @@
-using Llava.Engine.Generation;
-using Llava.TestSupport;
 using LlavaServer.TestHost;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace LlavaServer.Tests;
 
 /// <summary>
-/// The real server (<see cref="LoopbackServer"/>, the fixture model unless a subclass says otherwise) started once
-/// per test class and ready before the first test runs.
+/// The real server (<see cref="LoopbackServer"/>) started once per test class and ready before the first test runs,
+/// with a client for it.
 /// </summary>
-public abstract class ServerFixture : IAsyncLifetime
+public abstract class ServerFixture : LoopbackServerFixture, IAsyncLifetime
 {
-    private LoopbackServer _server = null!;
-
-    public string BaseUrl => _server.BaseUrl;
+    /// <summary>A client that sends <see cref="LoopbackServerFixture.ApiKey"/>, if any.</summary>
     public HttpClient Http { get; private set; } = null!;
-    public LlavaEngine Engine => _server.Engine;
-
-    /// <summary>Flags beyond the model and the address.</summary>
-    protected virtual IEnumerable<string> Arguments => [];
-
-    /// <summary>Which model to serve; the golden values of most tests belong to the reference fixture.</summary>
-    protected virtual IEnumerable<string> ModelArguments => ["--model", RepoPaths.FixtureModel];
-
-    /// <summary>The API key every request of <see cref="Http"/> sends, if any.</summary>
-    public virtual string? ApiKey => null;
-
-    protected virtual void ConfigureServices(IServiceCollection services)
-    {
-    }
 
     public async Task InitializeAsync()
     {
-        _server = await LoopbackServer.StartAsync([.. ModelArguments, .. Arguments], ApiKey, ConfigureServices);
+        await StartServerAsync();
         Http = CreateClient();
     }
 
     /// <inheritdoc cref="LoopbackServer.CreateClient"/>
-    public HttpClient CreateClient(bool abandonAtOnce = false) => _server.CreateClient(abandonAtOnce);
+    public HttpClient CreateClient(bool abandonAtOnce = false) => Server.CreateClient(abandonAtOnce);
 
     public async Task DisposeAsync()
     {
         Http.Dispose();
-        await _server.DisposeAsync();
+        await StopServerAsync();
     }
 }
 
