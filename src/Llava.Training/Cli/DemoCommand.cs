@@ -22,9 +22,15 @@ public static class DemoCommand
           --resume  reuse finished stages in --work and continue interrupted ones from their checkpoints
         """;
 
+    /// <summary>
+    /// Where <c>demo</c> puts the model and <c>eval</c> looks for it; relative, as the README runs both from the
+    /// repository root.
+    /// </summary>
+    public static string DefaultModelFolder { get; } = Path.Combine("models", "llava-shapes-tiny");
+
     public static int Run(CommandArguments args, TextWriter output)
     {
-        var outDir = args.Text("out") ?? Path.Combine("models", "llava-shapes-tiny");
+        var outDir = args.Text("out") ?? DefaultModelFolder;
         var work = args.Text("work") ?? Path.Combine("artifacts", "shapes-demo");
         var threads = args.Int("threads", Environment.ProcessorCount);
         var scale = args.Double("scale", 1);

@@ -20,7 +20,7 @@ public static class EvalCommand
 
     public static int Run(CommandArguments args, TextWriter output)
     {
-        var model = args.Text("model") ?? Path.Combine("models", "llava-shapes-tiny");
+        var model = args.Text("model") ?? DemoCommand.DefaultModelFolder;
         var questionsPath = args.Text("questions");
         var images = args.Text("images");
         var limit = args.OptionalInt("limit");
