@@ -5,13 +5,15 @@ namespace Llava.Engine.Tokenization;
 
 /// <summary>
 /// Per-id decoding facts, precomputed for the tokenizer's <see cref="DecodingRules"/>: the text with ▁ replaced
-/// by a space, and whether the token is a <c>&lt;0xNN&gt;</c> byte token.
+/// by a space, and whether the token is a <c>&lt;0xNN&gt;</c> byte token; for a byte-level decoder, the bytes each
+/// token spells.
 /// </summary>
 internal sealed class DecodeTable
 {
     private readonly string?[] _rawText;
     private readonly string?[] _text;
     private readonly short[] _byteValue;
+    private readonly byte[]?[]? _spelledBytes;
     private readonly bool[] _special;
     private readonly DecodingRules _rules;
 
@@ -28,6 +30,10 @@ internal sealed class DecodeTable
             _text[id] = text;
             _byteValue[id] = text is not null && TryParseByteToken(text, out var value) ? value : (short)-1;
         }
+        // The ByteLevel decoder maps a token through the GPT-2 alphabet when every character is in it (added tokens
+        // such as <|eot_id|> are), and otherwise takes the token's own UTF-8.
+        if (rules.ByteLevel)
+            _spelledBytes = [.. tokenTexts.Select(t => t is null ? null : ByteLevelAlphabet.TryToBytes(t) ?? Encoding.UTF8.GetBytes(t))];
     }
 
     public DecodingRules Rules => _rules;
@@ -42,6 +48,8 @@ internal sealed class DecodeTable
         byteValue = 0;
         if ((uint)id >= (uint)_text.Length || _text[id] is null || (skipSpecialTokens && _special[id]))
             return DecodeUnitKind.Skip;
+        if (_spelledBytes is not null)
+            return DecodeUnitKind.SpelledBytes;
         if (_rules.ByteFallback && _byteValue[id] >= 0)
         {
             byteValue = (byte)_byteValue[id];
@@ -53,9 +61,14 @@ internal sealed class DecodeTable
         return DecodeUnitKind.Text;
     }
 
-    /// <summary>The UTF-8 bytes a token stands for: its byte for a byte token, otherwise its text with ▁ as space.</summary>
+    /// <summary>
+    /// The UTF-8 bytes a token stands for: what it spells for a byte-level decoder, else its byte for a byte token,
+    /// otherwise its text with ▁ as space.
+    /// </summary>
     public byte[] Bytes(int id) =>
-        _byteValue[id] >= 0 ? [(byte)_byteValue[id]] : Encoding.UTF8.GetBytes(_text[id]!);
+        _spelledBytes is not null ? _spelledBytes[id]!
+        : _byteValue[id] >= 0 ? [(byte)_byteValue[id]]
+        : Encoding.UTF8.GetBytes(_text[id]!);
 
     private static bool TryParseByteToken(string text, out short value)
     {

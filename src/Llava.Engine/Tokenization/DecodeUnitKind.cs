@@ -7,4 +7,7 @@ internal enum DecodeUnitKind
     Skip,
     Text,
     Byte,
+
+    /// <summary>Bytes of a byte-level token (<see cref="DecodeTable.Bytes"/>), decoded with everything around them as one UTF-8 text.</summary>
+    SpelledBytes,
 }

@@ -12,6 +12,7 @@ internal sealed class DecodedTextBuilder
     private readonly DecodeTable _table;
     private readonly bool _skipSpecialTokens;
     private readonly Utf8ByteRun _byteRun = new();
+    private readonly Decoder _utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false).GetDecoder();
     private readonly StringBuilder _pending = new();
     private int _spacesLeftToStrip;
     private bool _sawToken;
@@ -29,6 +30,11 @@ internal sealed class DecodedTextBuilder
         if (kind == DecodeUnitKind.Skip)
             return;
         _sawToken = true;
+        if (kind == DecodeUnitKind.SpelledBytes)
+        {
+            DecodeUtf8(_table.Bytes(id), flush: false);
+            return;
+        }
         if (kind == DecodeUnitKind.Byte)
         {
             _byteRun.Add(value);
@@ -59,6 +65,19 @@ internal sealed class DecodedTextBuilder
     public string TakeAll()
     {
         _byteRun.DrainTo(_pending);
+        DecodeUtf8([], flush: true);
         return TakeCompleted();
+    }
+
+    /// <summary>
+    /// Byte-level text is one UTF-8 stream: the decoder holds back only an unfinished character, and replaces
+    /// invalid bytes as the whole-text lossy decode does (one U+FFFD per maximal invalid subsequence), so streamed
+    /// chunks join to the whole decode.
+    /// </summary>
+    private void DecodeUtf8(byte[] bytes, bool flush)
+    {
+        Span<char> chars = stackalloc char[bytes.Length + 4];
+        var count = _utf8.GetChars(bytes, chars, flush);
+        _pending.Append(chars[..count]);
     }
 }

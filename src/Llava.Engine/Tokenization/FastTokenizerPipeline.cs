@@ -1,4 +1,5 @@
 using System.Text.Json;
+using static Llava.Engine.Tokenization.TokenizerJson;
 
 namespace Llava.Engine.Tokenization;
 
@@ -10,6 +11,25 @@ namespace Llava.Engine.Tokenization;
 internal static class FastTokenizerPipeline
 {
     private const string Whitespace = "\u2581";
+
+    /// <summary>
+    /// The encoding and decoding rules transformers' <c>LlamaTokenizerFast</c> (what <c>AutoTokenizer</c> loads) ends
+    /// up with: it rebuilds the pipeline from the slow tokenizer whenever <c>add_prefix_space</c> is configured or
+    /// there is no <c>tokenizer.json</c>, and otherwise runs <c>tokenizer.json</c> as written, whatever
+    /// <c>legacy</c> says.
+    /// </summary>
+    public static (EncodingRules Encoding, DecodingRules Decoding) Resolve(string fastTokenizerPath, bool? addPrefixSpace, bool legacy)
+    {
+        if (addPrefixSpace is null && File.Exists(fastTokenizerPath))
+            return Read(fastTokenizerPath);
+
+        // transformers' LlamaConverter: legacy prepends ▁ to every segment (a Prepend normalizer), non-legacy only
+        // to the start of the input (Metaspace "first"); without add_prefix_space neither does.
+        var prefix = addPrefixSpace == false ? DummyPrefixScheme.Never
+            : legacy ? DummyPrefixScheme.EverySegment
+            : DummyPrefixScheme.StartOfInput;
+        return (new EncodingRules(prefix, SplitAtWhitespace: false), DecodingRules.Llama(addPrefixSpace ?? true));
+    }
 
     public static (EncodingRules Encoding, DecodingRules Decoding) Read(string path)
     {
@@ -127,43 +147,4 @@ internal static class FastTokenizerPipeline
         }
         return scheme;
     }
-
-    /// <summary>The steps of a component that is either one step or a Sequence of them; none for null.</summary>
-    private static IEnumerable<JsonElement> Steps(JsonElement? component, string sequenceField)
-    {
-        if (component is not { } value)
-            return [];
-        if (TypeOf(value) != "Sequence")
-            return [value];
-        return value.TryGetProperty(sequenceField, out var steps) && steps.ValueKind == JsonValueKind.Array
-            ? steps.EnumerateArray().ToList()
-            : throw new InvalidDataException($"{TokenizerConfiguration.FastTokenizerFileName}: a Sequence without '{sequenceField}'.");
-    }
-
-    private static JsonElement? Component(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object ? value : null;
-
-    private static bool IsLiteralReplace(JsonElement step, string pattern, string content) =>
-        step.TryGetProperty("pattern", out var patternObject) && patternObject.ValueKind == JsonValueKind.Object
-        && StringOf(patternObject, "String") == pattern && StringOf(step, "content") == content;
-
-    private static string? TypeOf(JsonElement step) => StringOf(step, "type");
-
-    private static string? StringOf(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
-
-    private static bool? BoolOf(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False
-            ? value.GetBoolean()
-            : null;
-
-    private static int? IntOf(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number)
-            ? number
-            : null;
-
-    private static NotSupportedException Unsupported(string what) =>
-        new($"Unsupported {TokenizerConfiguration.FastTokenizerFileName}: {what} (not implemented).");
 }

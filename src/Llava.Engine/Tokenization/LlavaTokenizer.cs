@@ -1,63 +1,70 @@
 namespace Llava.Engine.Tokenization;
 
 /// <summary>
-/// The Llama SentencePiece tokenizer of a LLaVA checkpoint, giving the ids Hugging Face's
-/// <c>LlamaTokenizerFast</c> gives for every string, in legacy mode (every text segment gets its own ▁) or
-/// non-legacy mode (only the start of the input does), as the checkpoint configures it, and decoding as
-/// that tokenizer's decoder does. Immutable after loading, so safe to share between threads
+/// The tokenizer of a LLaVA checkpoint, giving the ids Hugging Face's fast tokenizer gives for every string and
+/// decoding as its decoder does: a Llama SentencePiece vocabulary (<c>LlamaTokenizerFast</c>, in legacy mode, where
+/// every text segment gets its own ▁, or non-legacy mode, where only the start of the input does, as the checkpoint
+/// configures it), or a byte-level BPE <c>tokenizer.json</c> (Llama 3). Immutable after loading, so safe to share between threads
 /// (each <see cref="StreamingDetokenizer"/> is single-stream state, not to be shared).
 /// </summary>
 public sealed class LlavaTokenizer
 {
     public const string ModelFileName = "tokenizer.model";
 
-    private readonly SentencePieceBpe _bpe;
-    private readonly EncodingRules _encoding;
+    private readonly ISegmentEncoder _segments;
     private readonly AddedTokenSplitter _splitter;
+    private readonly int[] _prefixIds;
+    private readonly int[] _suffixIds;
     private readonly string?[] _tokenText;
     private readonly bool[] _special;
     private readonly DecodeTable _decodeTable;
 
-    private LlavaTokenizer(SentencePieceModel model, TokenizerConfiguration config)
+    private LlavaTokenizer(BaseVocabulary vocabulary, TokenizerConfiguration config)
     {
-        _bpe = new SentencePieceBpe(model);
-        _encoding = config.Encoding;
+        _segments = vocabulary.Segments;
+        var tokens = vocabulary.Tokens;
 
-        var pieceIds = new Dictionary<string, int>(model.Pieces.Count, StringComparer.Ordinal);
-        for (var id = 0; id < model.Pieces.Count; id++)
-            pieceIds.TryAdd(model.Pieces[id], id);
+        var pieceIds = new Dictionary<string, int>(tokens.Count, StringComparer.Ordinal);
+        for (var id = 0; id < tokens.Count; id++)
+        {
+            if (tokens[id] is { } token)
+                pieceIds.TryAdd(token, id);
+        }
+        AddedTokenDefinition[] addedTokens = [.. vocabulary.AddedTokens, .. config.AddedTokens];
         var addedIds = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var token in config.AddedTokens)
+        foreach (var token in addedTokens)
             addedIds[token.Content] = token.Id;
 
         int? Resolve(string content) =>
             addedIds.TryGetValue(content, out var added) ? added
             : pieceIds.TryGetValue(content, out var piece) ? piece
             : null;
-        int ResolveRequired(string? configured, int modelId, string role)
+        int? ResolveNamed(string? configured, int modelId, string role)
         {
-            // Without a configured name, the SentencePiece model's own bos/eos/unk piece is the one meant.
-            var content = configured
-                ?? ((uint)modelId < (uint)model.Pieces.Count ? model.Pieces[modelId] : null)
-                ?? throw new InvalidDataException($"No {role} token is configured and the SentencePiece model has none.");
+            // Without a configured name, the tokenizer model's own bos/eos/unk token is the one meant.
+            var content = configured ?? ((uint)modelId < (uint)tokens.Count ? tokens[modelId] : null);
+            if (content is null)
+                return null;
             return Resolve(content)
                 ?? throw new InvalidDataException($"The {role} token '{content}' is neither an added token nor a piece.");
         }
 
-        BosTokenId = ResolveRequired(config.BosToken, model.BosId, "bos");
-        EosTokenId = ResolveRequired(config.EosToken, model.EosId, "eos");
-        UnkTokenId = ResolveRequired(config.UnkToken, model.UnkId, "unk");
-        PadTokenId = config.PadToken is null ? null : ResolveRequired(config.PadToken, -1, "pad");
+        BosTokenId = ResolveNamed(config.BosToken, vocabulary.BosId, "bos")
+            ?? throw new InvalidDataException("No bos token is configured and the tokenizer model has none.");
+        EosTokenId = ResolveNamed(config.EosToken, vocabulary.EosId, "eos")
+            ?? throw new InvalidDataException("No eos token is configured and the tokenizer model has none.");
+        UnkTokenId = ResolveNamed(config.UnkToken, vocabulary.UnkId, "unk");
+        PadTokenId = ResolveNamed(config.PadToken, -1, "pad");
         ImageTokenId = Resolve(config.ImageToken);
-        AddBosToken = config.AddBosToken;
-        AddEosToken = config.AddEosToken;
+        _prefixIds = vocabulary.SpecialTokenTemplate is var (prefix, _) ? [.. prefix] : config.AddBosToken ? [BosTokenId] : [];
+        _suffixIds = vocabulary.SpecialTokenTemplate is var (_, suffix) ? [.. suffix] : config.AddEosToken ? [EosTokenId] : [];
 
-        VocabularySize = Math.Max(model.Pieces.Count, config.AddedTokens.Select(t => t.Id + 1).DefaultIfEmpty(0).Max());
+        VocabularySize = Math.Max(tokens.Count, addedTokens.Select(t => t.Id + 1).DefaultIfEmpty(0).Max());
         _tokenText = new string?[VocabularySize];
         _special = new bool[VocabularySize];
-        for (var id = 0; id < model.Pieces.Count; id++)
-            _tokenText[id] = model.Pieces[id];
-        foreach (var token in config.AddedTokens)
+        for (var id = 0; id < tokens.Count; id++)
+            _tokenText[id] = tokens[id];
+        foreach (var token in addedTokens)
         {
             _tokenText[token.Id] = token.Content;
             _special[token.Id] = token.Special;
@@ -65,8 +72,9 @@ public sealed class LlavaTokenizer
 
         // Hugging Face matches every added token and every named special token verbatim before segmenting.
         var verbatim = new Dictionary<string, int>(addedIds, StringComparer.Ordinal);
+        int?[] namedIds = [BosTokenId, EosTokenId, UnkTokenId];
         var namedSpecial = config.SpecialTokenContents
-            .Concat([_tokenText[BosTokenId]!, _tokenText[EosTokenId]!, _tokenText[UnkTokenId]!]);
+            .Concat(namedIds.OfType<int>().Select(id => _tokenText[id]!));
         foreach (var content in namedSpecial)
         {
             if (Resolve(content) is not { } id)
@@ -75,13 +83,15 @@ public sealed class LlavaTokenizer
             verbatim.TryAdd(content, id);
         }
         _splitter = new AddedTokenSplitter(verbatim.Select(p => (p.Key, p.Value)));
-        _decodeTable = new DecodeTable(_tokenText, _special, config.Decoding);
+        _decodeTable = new DecodeTable(_tokenText, _special, vocabulary.Decoding);
     }
 
     public int BosTokenId { get; }
     public int EosTokenId { get; }
     public int? PadTokenId { get; }
-    public int UnkTokenId { get; }
+
+    /// <summary>Null for a vocabulary without an unknown token (byte-level BPE spells everything in bytes).</summary>
+    public int? UnkTokenId { get; }
 
     /// <summary>Id of the image placeholder token (<c>&lt;image&gt;</c>), null when the vocabulary has none.</summary>
     public int? ImageTokenId { get; }
@@ -89,37 +99,49 @@ public sealed class LlavaTokenizer
     /// <summary>SentencePiece pieces plus added tokens; the model's embedding may have more rows.</summary>
     public int VocabularySize { get; }
 
-    public bool AddBosToken { get; }
-    public bool AddEosToken { get; }
+    /// <summary>Whether <see cref="Encode"/> with special tokens starts the ids with BOS.</summary>
+    public bool AddBosToken => _prefixIds is [var first, ..] && first == BosTokenId;
+
+    /// <summary>Whether <see cref="Encode"/> with special tokens ends the ids with EOS.</summary>
+    public bool AddEosToken => _suffixIds is [.., var last] && last == EosTokenId;
 
     /// <summary>
-    /// Reads <c>tokenizer.model</c> and, when present, <c>tokenizer_config.json</c>,
-    /// <c>special_tokens_map.json</c>, <c>added_tokens.json</c> and <c>tokenizer.json</c> (whose normalizer,
-    /// pre-tokenizer and decoder set the ▁-prefix and decoding rules) from a Hugging Face model folder.
+    /// Reads a Hugging Face model folder's tokenizer: <c>tokenizer.model</c> (SentencePiece; then
+    /// <c>tokenizer.json</c>, when present, sets the ▁-prefix and decoding rules), or, without it, a byte-level BPE
+    /// <c>tokenizer.json</c> (Llama 3); and <c>tokenizer_config.json</c>, <c>special_tokens_map.json</c> and
+    /// <c>added_tokens.json</c> when present.
     /// </summary>
     public static LlavaTokenizer Load(string modelDir)
     {
         if (!Directory.Exists(modelDir))
             throw new DirectoryNotFoundException($"Tokenizer folder not found: {modelDir}");
+        var config = TokenizerConfiguration.Load(modelDir);
         var modelPath = Path.Combine(modelDir, ModelFileName);
-        if (!File.Exists(modelPath))
-            throw new FileNotFoundException($"The SentencePiece model {ModelFileName} is missing from {modelDir}.", modelPath);
-
-        return new LlavaTokenizer(SentencePieceModel.Load(modelPath), TokenizerConfiguration.Load(modelDir));
+        var fastPath = Path.Combine(modelDir, TokenizerConfiguration.FastTokenizerFileName);
+        if (File.Exists(modelPath))
+        {
+            var (encoding, decoding) = FastTokenizerPipeline.Resolve(fastPath, config.AddPrefixSpace, config.Legacy);
+            return new LlavaTokenizer(BaseVocabulary.FromSentencePiece(SentencePieceModel.Load(modelPath), encoding, decoding), config);
+        }
+        if (File.Exists(fastPath))
+            return new LlavaTokenizer(BaseVocabulary.FromByteLevel(ByteLevelTokenizerFile.Read(fastPath)), config);
+        throw new FileNotFoundException(
+            $"Neither the SentencePiece model {ModelFileName} nor {TokenizerConfiguration.FastTokenizerFileName} is in {modelDir}.", modelPath);
     }
 
     /// <summary>
     /// Hugging Face's <c>tokenizer(text).input_ids</c>: added tokens are matched first, every text segment
-    /// between them is segmented on its own (a leading ▁ on every segment in legacy mode, only on one that
-    /// starts the input in non-legacy mode), and BOS/EOS are added as configured when
+    /// between them is segmented on its own (for SentencePiece, a leading ▁ on every segment in legacy mode, only
+    /// on one that starts the input in non-legacy mode), and the special tokens the tokenizer puts around a text
+    /// (BOS/EOS as configured, or a byte-level file's post-processor) are added when
     /// <paramref name="addSpecialTokens"/> is set.
     /// </summary>
     public IReadOnlyList<int> Encode(string text, bool addSpecialTokens = true)
     {
         ArgumentNullException.ThrowIfNull(text);
         var ids = new List<int>(text.Length / 3 + 2);
-        if (addSpecialTokens && AddBosToken)
-            ids.Add(BosTokenId);
+        if (addSpecialTokens)
+            ids.AddRange(_prefixIds);
         foreach (var split in _splitter.Split(text))
         {
             if (split.AddedTokenId is { } id)
@@ -127,12 +149,10 @@ public sealed class LlavaTokenizer
                 ids.Add(id);
                 continue;
             }
-            var segment = text.AsSpan(split.Start, split.Length);
-            var prepend = _encoding.PrependsWhitespace(segment, atInputStart: split.Start == 0);
-            _bpe.Encode(segment, prepend, _encoding.SplitAtWhitespace, ids);
+            _segments.Encode(text.AsSpan(split.Start, split.Length), atInputStart: split.Start == 0, ids);
         }
-        if (addSpecialTokens && AddEosToken)
-            ids.Add(EosTokenId);
+        if (addSpecialTokens)
+            ids.AddRange(_suffixIds);
         return ids;
     }
 

@@ -31,16 +31,17 @@ internal sealed class TokenizerConfiguration
     /// <summary>Every token content the configuration names as special (bos, eos, additional, …).</summary>
     public IReadOnlySet<string> SpecialTokenContents { get; private init; } = new HashSet<string>();
 
-    public required EncodingRules Encoding { get; init; }
-    public required DecodingRules Decoding { get; init; }
+    /// <summary>tokenizer_config.json's <c>add_prefix_space</c>; transformers rebuilds a SentencePiece pipeline when it is set.</summary>
+    public bool? AddPrefixSpace { get; private init; }
+
+    /// <summary>tokenizer_config.json's <c>legacy</c> (true when absent), which picks the SentencePiece ▁-prefix scheme.</summary>
+    public bool Legacy { get; private init; } = true;
 
     public static TokenizerConfiguration Load(string modelDir)
     {
         var config = ReadJsonObject(Path.Combine(modelDir, ConfigFileName));
         var specialMap = ReadJsonObject(Path.Combine(modelDir, SpecialTokensMapFileName));
         var addedTokensFile = ReadJsonObject(Path.Combine(modelDir, AddedTokensFileName));
-
-        var (encoding, decoding) = ResolvePipeline(modelDir, config);
 
         // special_tokens_map.json is applied after tokenizer_config.json, as transformers loads them.
         JsonElement[] sources = [.. new[] { config, specialMap }.OfType<JsonElement>()];
@@ -82,8 +83,8 @@ internal sealed class TokenizerConfiguration
             ImageToken = Named("image_token") ?? DefaultImageToken,
             AddedTokens = [.. added.Values.OrderBy(t => t.Id)],
             SpecialTokenContents = special,
-            Encoding = encoding,
-            Decoding = decoding,
+            AddPrefixSpace = ReadBool(config, "add_prefix_space"),
+            Legacy = ReadBool(config, "legacy") ?? true,
         };
     }
 
@@ -98,28 +99,6 @@ internal sealed class TokenizerConfiguration
         }
         var special = token.TryGetProperty("special", out var isSpecial) && isSpecial.ValueKind == JsonValueKind.True;
         return new AddedTokenDefinition(ParseId(idText), content, special);
-    }
-
-    /// <summary>
-    /// The encoding and decoding rules transformers' <c>LlamaTokenizerFast</c> (what <c>AutoTokenizer</c> loads) ends
-    /// up with: it rebuilds the pipeline from the slow tokenizer whenever <c>add_prefix_space</c> is configured or
-    /// there is no <c>tokenizer.json</c>, and otherwise runs <c>tokenizer.json</c> as written, whatever
-    /// <c>legacy</c> says.
-    /// </summary>
-    private static (EncodingRules Encoding, DecodingRules Decoding) ResolvePipeline(string modelDir, JsonElement? config)
-    {
-        var addPrefixSpace = ReadBool(config, "add_prefix_space");
-        var fastPath = Path.Combine(modelDir, FastTokenizerFileName);
-        if (addPrefixSpace is null && File.Exists(fastPath))
-            return FastTokenizerPipeline.Read(fastPath);
-
-        // transformers' LlamaConverter: legacy prepends ▁ to every segment (a Prepend normalizer), non-legacy only
-        // to the start of the input (Metaspace "first"); without add_prefix_space neither does.
-        var legacy = ReadBool(config, "legacy") ?? true;
-        var prefix = addPrefixSpace == false ? DummyPrefixScheme.Never
-            : legacy ? DummyPrefixScheme.EverySegment
-            : DummyPrefixScheme.StartOfInput;
-        return (new EncodingRules(prefix, SplitAtWhitespace: false), DecodingRules.Llama(addPrefixSpace ?? true));
     }
 
     private static JsonElement? ReadJsonObject(string path)
