@@ -16,6 +16,8 @@ public static class CommandLine
     [
         new("model", "Model", "DIR", "model folder in Hugging Face llava-hf layout (default: the bundled tiny model)"),
         new("served-model-name", "ServedModelName", "NAME", "model id used by the API (default: the folder name)"),
+        new("chat-template", "ChatTemplate", "FILE", "chat template replacing the checkpoint's: a .jinja/.json file or the template text (default: the checkpoint's)"),
+        new("chat-template-content-format", "ChatTemplateContentFormat", "FMT", "auto | string | openai: message content as a string or as a list of parts (default auto: detected from the template)"),
         new("device", "Device", "DEV", "cpu | cuda | cuda:N (default cpu)"),
         new("dtype", "DType", "TYPE", "float32 | bfloat16 | float16 (default float32)"),
         new("host", "Host", "ADDR", "address to listen on (default 0.0.0.0)"),
