@@ -80,12 +80,11 @@ public static class CommandLine
             Options (each also settable as Llava__<Key> in the environment or "Llava": { "<Key>": … } in appsettings.json):
 
             """);
-        foreach (var option in Options)
-        {
-            var flag = $"--{option.Flag} {option.Value}";
-            text.Append("  ").Append(flag.PadRight(34)).Append(option.Help).Append(" [").Append(option.Key).AppendLine("]");
-        }
-        text.Append("  ").Append("--help".PadRight(34)).AppendLine("this text");
+        var flags = Options.Select(o => $"--{o.Flag} {o.Value}").ToList();
+        var width = flags.Max(f => f.Length) + 2;
+        for (var i = 0; i < Options.Length; i++)
+            text.Append("  ").Append(flags[i].PadRight(width)).Append(Options[i].Help).Append(" [").Append(Options[i].Key).AppendLine("]");
+        text.Append("  ").Append("--help".PadRight(width)).AppendLine("this text");
         return text.ToString();
     }
 }
