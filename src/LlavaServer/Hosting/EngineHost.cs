@@ -90,13 +90,12 @@ public sealed class EngineHost(ServerOptions options, EngineLoader loader, ILogg
     /// <summary>Like vLLM: say which content format is in use, and warn when an override contradicts the template.</summary>
     private void LogChatTemplate(ChatTemplate template)
     {
+        var used = template.ContentFormat.ToString().ToLowerInvariant();
+        var detected = template.DetectedContentFormat.ToString().ToLowerInvariant();
         logger.LogInformation("chat template from {Origin}: content format {ContentFormat} (detected {Detected}; --chat-template-content-format overrides)",
-            template.Origin, template.ContentFormat, template.DetectedContentFormat);
-        if (template.ContentFormat != template.DetectedContentFormat)
-        {
-            logger.LogWarning("--chat-template-content-format {Given} differs from the format detected in the chat template ({Detected})",
-                template.ContentFormat, template.DetectedContentFormat);
-        }
+            template.Origin, used, detected);
+        if (used != detected)
+            logger.LogWarning("--chat-template-content-format {Given} differs from the format detected in the chat template ({Detected})", used, detected);
     }
 
     /// <summary>The first forward pass allocates and JIT-compiles; do it before traffic arrives.</summary>
