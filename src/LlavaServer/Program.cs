@@ -1,4 +1,5 @@
 using Llava.Engine.Prompting;
+using Llava.Engine.Templating;
 using Llava.Model;
 using LlavaServer.Cli;
 using LlavaServer.Hosting;
@@ -40,7 +41,7 @@ catch (CliException e)
     return 2;
 }
 catch (Exception e) when (e is ModelLoadException or PromptException or FileNotFoundException or DirectoryNotFoundException
-                              or InvalidDataException or ArgumentException)
+                              or InvalidDataException or ArgumentException or TemplateException)
 {
     Console.Error.WriteLine("error: " + e.Message);
     return 1;

@@ -1,3 +1,4 @@
+using Llava.Engine.Prompting;
 using LlavaServer.Cli;
 using LlavaServer.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -44,6 +45,22 @@ public class CommandLineTests
     public void QueueTimeoutIsReadInSeconds()
     {
         Assert.Equal(2.5, Parse("--queue-timeout", "2.5").QueueTimeoutSeconds);
+    }
+
+    [Fact]
+    public void ChatTemplateFlagsTakeAFileAndVllmsFormatNames()
+    {
+        var options = Parse("--chat-template", "/etc/llava/template.jinja", "--chat-template-content-format", "openai");
+
+        Assert.Equal("/etc/llava/template.jinja", options.ChatTemplate);
+        Assert.Equal(ChatTemplateContentFormat.OpenAI, options.ChatTemplateContentFormat);
+        Assert.Equal(ChatTemplateContentFormat.String, Parse("--chat-template-content-format", "string").ChatTemplateContentFormat);
+        Assert.Equal(ChatTemplateContentFormat.Auto, Parse().ChatTemplateContentFormat);
+        Assert.Null(Parse().ChatTemplate);
+        Assert.Throws<CliException>(() => Parse("--chat-template-content-format", "xml"));
+        Assert.Throws<CliException>(() => Parse("--chat-template-content-format", "7"));
+        Assert.Contains("--chat-template FILE ", CommandLine.Help());
+        Assert.Contains("--chat-template-content-format FMT ", CommandLine.Help());
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Llava.Engine.Tokenization;
 using Llava.TestSupport;
 using LlavaServer.Cli;
 
@@ -36,6 +37,31 @@ public class GenerateCommandTests
             Assert.Equal(5, steps[i].GetProperty("top_logprobs").GetArrayLength());
             Assert.InRange(steps[i].GetProperty("logprob").GetDouble() - expected[i].GetProperty("logprob").GetDouble(), -1e-3, 1e-3);
         }
+    }
+
+    [Fact]
+    public async Task ChatTemplateOverrideKeepsAStringSystemMessage()
+    {
+        var template = Path.Combine(RepoPaths.Root, "tests", "Llava.Engine.Tests", "Prompting", "Data", "llava-1.5-7b-hf", "chat_template.json");
+        var output = new StringWriter();
+        var exit = await GenerateCommand.RunAsync(new ArgumentReader(
+        [
+            "--model", RepoPaths.FixtureModel, "--chat-template", template, "--system", "You are a careful visual assistant.",
+            "--prompt", "Hi", "--max-tokens", "1", "--json",
+        ]), output);
+
+        Assert.Equal(0, exit);
+        using var result = JsonDocument.Parse(output.ToString());
+        var expected = LlavaTokenizer.Load(RepoPaths.FixtureModel).Encode("You are a careful visual assistant. USER: Hi ASSISTANT:", true);
+        Assert.Equal(expected.Count, result.RootElement.GetProperty("prompt_tokens").GetInt32());
+    }
+
+    [Fact]
+    public async Task UnknownContentFormatIsRefused()
+    {
+        var error = await Assert.ThrowsAsync<CliException>(() => GenerateCommand.RunAsync(
+            new ArgumentReader(["--prompt", "hi", "--chat-template-content-format", "parts"]), new StringWriter()));
+        Assert.Contains("parts", error.Message);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Llava.Engine.Imaging;
+using Llava.Engine.Prompting;
 
 namespace Llava.Engine.Generation;
 
@@ -9,6 +10,15 @@ public sealed record EngineOptions
 
     /// <summary>The id clients use; defaults to the folder name.</summary>
     public string? ServedModelName { get; init; }
+
+    /// <summary>
+    /// Replaces the checkpoint's chat template: a file (<c>.json</c> like <c>chat_template.json</c>, else Jinja) or the
+    /// template text itself (vLLM's <c>--chat-template</c>).
+    /// </summary>
+    public string? ChatTemplate { get; init; }
+
+    /// <summary>How message content reaches the template; detected from it by default.</summary>
+    public ChatTemplateContentFormat ChatTemplateContentFormat { get; init; } = ChatTemplateContentFormat.Auto;
 
     public string Device { get; init; } = "cpu";
     public string DType { get; init; } = "float32";
@@ -61,6 +71,7 @@ public sealed record EngineOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
     public void Validate()
     {
+        Check(Enum.IsDefined(ChatTemplateContentFormat), nameof(ChatTemplateContentFormat), "must be Auto, String or OpenAI");
         Check(MaxRunningSequences >= 1, nameof(MaxRunningSequences), "must be at least 1");
         Check(MaxWaitingRequests >= 0, nameof(MaxWaitingRequests), "must not be negative");
         Check(MaxBatchTokens > MaxRunningSequences, nameof(MaxBatchTokens),

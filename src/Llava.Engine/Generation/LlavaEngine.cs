@@ -57,7 +57,9 @@ public sealed class LlavaEngine : IGenerationEngine
 
             Tokenizer = LlavaTokenizer.Load(path);
             Model = new ModelInfo(options.ServedModelName ?? new DirectoryInfo(path).Name, path, maxLength, config.ImageSeqLen);
-            Prompts = new PromptBuilder(Tokenizer, ChatTemplate.FromModelDirectory(path), imageProcessor, config.ImageSeqLen, options.ImageLimits);
+            var template = ChatTemplate.FromModelDirectory(path, templateOverride: options.ChatTemplate,
+                contentFormat: options.ChatTemplateContentFormat);
+            Prompts = new PromptBuilder(Tokenizer, template, imageProcessor, config.ImageSeqLen, options.ImageLimits);
             _eosTokenIds = GenerationConfigEos(path) ?? [Tokenizer.EosTokenId];
             _cache = _model.CreateKvCache(options.MaxRunningSequences, maxLength);
             _imageTokenId = config.ImageTokenIdResolved;

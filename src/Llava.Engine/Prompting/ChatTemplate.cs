@@ -12,22 +12,30 @@ public sealed class ChatTemplate
     private readonly IReadOnlyDictionary<string, string> _specialTokens;
     private readonly TimeProvider _clock;
 
+    /// <summary>LLaVA's image token as text; <see cref="PromptBuilder"/> expands each to the image's feature positions.</summary>
+    public const string ImagePlaceholder = "<image>";
+
     /// <param name="source">Jinja source of the template.</param>
     /// <param name="specialTokens">Special-token strings passed to the template by name ("bos_token", "eos_token", …).</param>
     /// <param name="origin">Where the source came from.</param>
     /// <param name="clock">Clock for <c>strftime_now</c>; the system clock when null.</param>
+    /// <param name="contentFormat">How message content is handed to the template; <see cref="ChatTemplateContentFormat.Auto"/>
+    /// detects it from the template.</param>
     /// <exception cref="TemplateException">The template uses syntax or features the engine does not support.</exception>
     public ChatTemplate(
         string source,
         IReadOnlyDictionary<string, string>? specialTokens = null,
         ChatTemplateOrigin origin = ChatTemplateOrigin.ChatTemplateJinja,
-        TimeProvider? clock = null)
+        TimeProvider? clock = null,
+        ChatTemplateContentFormat contentFormat = ChatTemplateContentFormat.Auto)
     {
         Source = source;
         Origin = origin;
         _specialTokens = specialTokens ?? new Dictionary<string, string>();
         _clock = clock ?? TimeProvider.System;
         _template = JinjaTemplate.Parse(source);
+        DetectedContentFormat = ContentFormatDetector.Detect(_template);
+        ContentFormat = contentFormat == ChatTemplateContentFormat.Auto ? DetectedContentFormat : contentFormat;
     }
 
     /// <summary>
@@ -35,27 +43,40 @@ public sealed class ChatTemplate
     /// <c>chat_template.jinja</c>, else <c>tokenizer_config.json</c>, else <see cref="Llava15FallbackTemplate"/>)
     /// and its special tokens.
     /// </summary>
+    /// <param name="templateOverride">Replaces the directory's template (vLLM's <c>--chat-template</c>): a file
+    /// (<c>.json</c> read like <c>chat_template.json</c>, anything else as Jinja text) or, when no such file exists and
+    /// the value holds a brace or a newline, the template itself.</param>
     /// <exception cref="InvalidDataException">A template or tokenizer file is malformed.</exception>
+    /// <exception cref="FileNotFoundException">The override names a file that does not exist.</exception>
     /// <exception cref="TemplateException">The template uses syntax or features the engine does not support.</exception>
-    public static ChatTemplate FromModelDirectory(string modelDirectory, TimeProvider? clock = null)
+    public static ChatTemplate FromModelDirectory(string modelDirectory, TimeProvider? clock = null, string? templateOverride = null,
+        ChatTemplateContentFormat contentFormat = ChatTemplateContentFormat.Auto)
     {
-        var (source, origin) = ChatTemplateFiles.ReadTemplate(modelDirectory);
-        return new ChatTemplate(source, ChatTemplateFiles.ReadSpecialTokens(modelDirectory), origin, clock);
+        var (source, origin) = templateOverride is null
+            ? ChatTemplateFiles.ReadTemplate(modelDirectory)
+            : ChatTemplateFiles.ReadOverride(templateOverride);
+        return new ChatTemplate(source, ChatTemplateFiles.ReadSpecialTokens(modelDirectory), origin, clock, contentFormat);
     }
 
     public string Source { get; }
 
     public ChatTemplateOrigin Origin { get; }
 
+    /// <summary>The content format in use: the one asked for, else <see cref="DetectedContentFormat"/>.</summary>
+    public ChatTemplateContentFormat ContentFormat { get; }
+
+    /// <summary>What the template's own structure says it expects (never <see cref="ChatTemplateContentFormat.Auto"/>).</summary>
+    public ChatTemplateContentFormat DetectedContentFormat { get; }
+
     public string? BosToken => _specialTokens.GetValueOrDefault("bos_token");
 
     public string? EosToken => _specialTokens.GetValueOrDefault("eos_token");
 
     /// <summary>
-    /// Renders a conversation. Each message becomes <c>{"role": …, "content": …}</c> where content is the plain string
-    /// when <see cref="ChatMessage.Text"/> was set, else a list of parts: <c>{"type": "text", "text": …}</c> and
-    /// <c>{"type": "image"}</c> (what vLLM passes for OpenAI image parts). Like HF, the template also sees
-    /// <c>add_generation_prompt</c>, <c>tools</c> and <c>documents</c> (None) and the special tokens.
+    /// Renders a conversation. Each message becomes <c>{"role": …, "content": …}</c> with content in
+    /// <see cref="ContentFormat"/>: a list of parts <c>{"type": "text", "text": …}</c> and <c>{"type": "image"}</c> (what
+    /// vLLM passes for OpenAI image parts), or a string. Like HF, the template also sees <c>add_generation_prompt</c>,
+    /// <c>tools</c> and <c>documents</c> (None) and the special tokens.
     /// </summary>
     /// <exception cref="TemplateException">The template failed, e.g. it called <c>raise_exception</c> to reject the conversation
     /// (<see cref="TemplateException.RaisedByTemplate"/>; <see cref="TemplateException.Reason"/> is the template's message).</exception>
@@ -73,11 +94,25 @@ public sealed class ChatTemplate
         return _template.Render(variables, _clock);
     }
 
-    private static Dictionary<string, object?> ToTemplateMessage(ChatMessage message) => new()
+    private Dictionary<string, object?> ToTemplateMessage(ChatMessage message) => new()
     {
         ["role"] = message.Role,
-        ["content"] = message.Text is not null ? message.Text : message.Parts!.Select(ToTemplatePart).ToList(),
+        ["content"] = ContentFormat == ChatTemplateContentFormat.OpenAI
+            ? (message.Parts ?? [new TextPart(message.Text!)]).Select(ToTemplatePart).ToList()
+            : message.Text ?? Flatten(message.Parts!),
     };
+
+    /// <summary>
+    /// vLLM's string form of parts (<c>_get_full_multimodal_text_prompt</c>): one placeholder line per image, then the
+    /// text parts joined by newlines. Unlike vLLM, placeholders the text already holds are not counted as images: text
+    /// is text, and <see cref="PromptBuilder"/> refuses a prompt whose placeholders do not match its images.
+    /// </summary>
+    private static string Flatten(IReadOnlyList<ChatContentPart> parts)
+    {
+        var lines = parts.OfType<ImagePart>().Select(_ => ImagePlaceholder).ToList();
+        lines.Add(string.Join('\n', parts.OfType<TextPart>().Select(t => t.Text)));
+        return string.Join('\n', lines);
+    }
 
     private static Dictionary<string, object?> ToTemplatePart(ChatContentPart part) => part switch
     {

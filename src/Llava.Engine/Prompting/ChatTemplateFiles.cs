@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Llava.Engine.Templating.Syntax;
 
 namespace Llava.Engine.Prompting;
 
@@ -17,12 +18,7 @@ internal static class ChatTemplateFiles
     {
         var json = Path.Combine(modelDirectory, "chat_template.json");
         if (File.Exists(json))
-        {
-            using var doc = ParseJson(json);
-            if (doc.RootElement.TryGetProperty("chat_template", out var t) && t.ValueKind == JsonValueKind.String)
-                return (t.GetString()!, ChatTemplateOrigin.ChatTemplateJson);
-            throw new InvalidDataException($"{json} has no string \"chat_template\" entry");
-        }
+            return (ReadChatTemplateJson(json), ChatTemplateOrigin.ChatTemplateJson);
 
         var jinja = Path.Combine(modelDirectory, "chat_template.jinja");
         if (File.Exists(jinja))
@@ -36,6 +32,40 @@ internal static class ChatTemplateFiles
                 return (source, ChatTemplateOrigin.TokenizerConfig);
         }
         return (Llava15FallbackTemplate.Source, ChatTemplateOrigin.BuiltInLlava15);
+    }
+
+    /// <summary>
+    /// An operator's template (vLLM's <c>--chat-template</c>): a file, or the template text itself when no such file
+    /// exists and the value holds a brace or a newline, as vLLM decides. Like vLLM, backslash escapes in a template given
+    /// as text are decoded first, so a shell argument can write <c>\n</c>.
+    /// </summary>
+    public static (string Source, ChatTemplateOrigin Origin) ReadOverride(string fileOrTemplate)
+    {
+        if (File.Exists(fileOrTemplate))
+        {
+            var source = Path.GetExtension(fileOrTemplate).Equals(".json", StringComparison.OrdinalIgnoreCase)
+                ? ReadChatTemplateJson(fileOrTemplate)
+                : File.ReadAllText(fileOrTemplate);
+            return (source, ChatTemplateOrigin.Override);
+        }
+        if (fileOrTemplate.AsSpan().IndexOfAny("{}\n") < 0)
+            throw new FileNotFoundException($"chat template file '{fileOrTemplate}' not found", fileOrTemplate);
+        try
+        {
+            return (StringLiteralDecoder.Decode(fileOrTemplate), ChatTemplateOrigin.Override);
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidDataException($"the chat template given as text has a malformed escape: {e.Message}", e);
+        }
+    }
+
+    private static string ReadChatTemplateJson(string path)
+    {
+        using var doc = ParseJson(path);
+        if (doc.RootElement.TryGetProperty("chat_template", out var t) && t.ValueKind == JsonValueKind.String)
+            return t.GetString()!;
+        throw new InvalidDataException($"{path} has no string \"chat_template\" entry");
     }
 
     private static string? FromTokenizerConfig(JsonElement entry, string path)

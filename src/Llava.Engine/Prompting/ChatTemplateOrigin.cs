@@ -1,6 +1,6 @@
 namespace Llava.Engine.Prompting;
 
-/// <summary>Where a model's chat template came from, in the order they are looked for.</summary>
+/// <summary>Where a model's chat template came from, in the order they are looked for (unless overridden).</summary>
 public enum ChatTemplateOrigin
 {
     /// <summary><c>chat_template.json</c> (<c>{"chat_template": "…"}</c>), the processor's legacy file, which wins.</summary>
@@ -14,4 +14,7 @@ public enum ChatTemplateOrigin
 
     /// <summary>None of the above: <see cref="Llava15FallbackTemplate"/>.</summary>
     BuiltInLlava15,
+
+    /// <summary>Given by the operator (<c>--chat-template</c>, a file or the template text), replacing all of the above.</summary>
+    Override,
 }

@@ -1,5 +1,6 @@
 using Llava.Engine.Generation;
 using Llava.Engine.Imaging;
+using Llava.Engine.Templating;
 using Llava.Engine.Tokenization;
 
 namespace Llava.Engine.Prompting;
@@ -19,9 +20,22 @@ public sealed class PromptBuilder(
     private readonly int _imageTokenId = tokenizer.ImageTokenId
         ?? throw new InvalidOperationException("the tokenizer has no <image> token");
 
+    public ChatTemplate Template => template;
+
+    /// <exception cref="PromptException">The messages cannot be served: the template refused them (its
+    /// <c>raise_exception</c> message verbatim) or failed on them, or the images do not match the placeholders.</exception>
     public PreparedPrompt Build(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt = true)
     {
-        var text = template.Render(messages, addGenerationPrompt);
+        string text;
+        try
+        {
+            text = template.Render(messages, addGenerationPrompt);
+        }
+        catch (TemplateException e)
+        {
+            // The template was parsed at load time, so a failure now is about these messages; vLLM answers 400 too.
+            throw new PromptException(e.RaisedByTemplate ? e.Reason : $"the chat template cannot render these messages: {e.Message}", "messages");
+        }
         var images = messages.SelectMany(m => m.Images).Select(i => i.Data).ToList();
         return BuildFromText(text, images, addSpecialTokens: true);
     }

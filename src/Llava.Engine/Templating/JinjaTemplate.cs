@@ -19,6 +19,9 @@ public sealed class JinjaTemplate
 
     private JinjaTemplate(IReadOnlyList<Stmt> body) => _body = body;
 
+    /// <summary>The parsed statements, for analyses of what a template reads (e.g. its chat content format).</summary>
+    internal IReadOnlyList<Stmt> Body => _body;
+
     /// <exception cref="TemplateException">The source has a syntax error or uses an unsupported tag, filter or test.</exception>
     public static JinjaTemplate Parse(string source) => new(Parser.Parse(source));
 

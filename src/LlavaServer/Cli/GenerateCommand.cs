@@ -17,6 +17,9 @@ public static class GenerateCommand
           --model DIR          model folder in Hugging Face llava-hf layout (default: bundled tiny model)
           --image PATH         an image for the prompt (repeatable; shown before the text)
           --system TEXT        a system message
+          --chat-template FILE chat template replacing the model's (a .jinja/.json file or the template text)
+          --chat-template-content-format auto|string|openai
+                               message content as a string or as parts (default auto: detected from the template)
           --max-tokens N       tokens to generate (default 64)
           --temperature T      0 = greedy (default 0)
           --top-p P  --top-k K  --min-p P  --repetition-penalty R
@@ -47,6 +50,8 @@ public static class GenerateCommand
         var options = new EngineOptions
         {
             ModelPath = args.String("model") ?? DefaultModel.Path,
+            ChatTemplate = args.String("chat-template"),
+            ChatTemplateContentFormat = ContentFormat(args.String("chat-template-content-format")),
             Device = args.String("device") ?? "cpu",
             DType = args.String("dtype") ?? "float32",
             MaxRunningSequences = 1,
@@ -101,6 +106,14 @@ public static class GenerateCommand
         }
         return 0;
     }
+
+    private static ChatTemplateContentFormat ContentFormat(string? value) => value switch
+    {
+        null or "auto" => ChatTemplateContentFormat.Auto,
+        "string" => ChatTemplateContentFormat.String,
+        "openai" => ChatTemplateContentFormat.OpenAI,
+        _ => throw new CliException($"--chat-template-content-format must be auto, string or openai, not '{value}'"),
+    };
 
     private static JsonObject StepJson(IGenerationEngine engine, StepLogprobs logprobs) => new()
     {

@@ -16,6 +16,8 @@ public static class CommandLine
     [
         new("model", "Model", "DIR", "model folder in Hugging Face llava-hf layout (default: the bundled tiny model)"),
         new("served-model-name", "ServedModelName", "NAME", "model id used by the API (default: the folder name)"),
+        new("chat-template", "ChatTemplate", "FILE", "chat template replacing the checkpoint's: a .jinja/.json file or the template text (default: the checkpoint's)"),
+        new("chat-template-content-format", "ChatTemplateContentFormat", "FMT", "auto | string | openai: message content as a string or as a list of parts (default auto: detected from the template)"),
         new("device", "Device", "DEV", "cpu | cuda | cuda:N (default cpu)"),
         new("dtype", "DType", "TYPE", "float32 | bfloat16 | float16 (default float32)"),
         new("host", "Host", "ADDR", "address to listen on (default 0.0.0.0)"),
@@ -78,12 +80,11 @@ public static class CommandLine
             Options (each also settable as Llava__<Key> in the environment or "Llava": { "<Key>": … } in appsettings.json):
 
             """);
-        foreach (var option in Options)
-        {
-            var flag = $"--{option.Flag} {option.Value}";
-            text.Append("  ").Append(flag.PadRight(34)).Append(option.Help).Append(" [").Append(option.Key).AppendLine("]");
-        }
-        text.Append("  ").Append("--help".PadRight(34)).AppendLine("this text");
+        var flags = Options.Select(o => $"--{o.Flag} {o.Value}").ToList();
+        var width = flags.Max(f => f.Length) + 2;
+        for (var i = 0; i < Options.Length; i++)
+            text.Append("  ").Append(flags[i].PadRight(width)).Append(Options[i].Help).Append(" [").Append(Options[i].Key).AppendLine("]");
+        text.Append("  ").Append("--help".PadRight(width)).AppendLine("this text");
         return text.ToString();
     }
 }

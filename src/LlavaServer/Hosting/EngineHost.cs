@@ -1,6 +1,7 @@
 using Llava.Engine.Generation;
 using Llava.Engine.Prompting;
 using Llava.Engine.Sampling;
+using Llava.Engine.Templating;
 using Llava.Model;
 using LlavaServer.Cli;
 
@@ -40,6 +41,8 @@ public sealed class EngineHost(ServerOptions options, EngineLoader loader, ILogg
     {
         ModelPath = options.Model ?? DefaultModel.Path,
         ServedModelName = options.ServedModelName,
+        ChatTemplate = options.ChatTemplate,
+        ChatTemplateContentFormat = options.ChatTemplateContentFormat,
         Device = options.Device,
         DType = options.DType,
         MaxModelLength = options.MaxModelLen,
@@ -60,6 +63,7 @@ public sealed class EngineHost(ServerOptions options, EngineLoader loader, ILogg
             logger.LogInformation("loading model from {ModelPath} on {Device} ({DType})",
                 EngineOptions.ModelPath, EngineOptions.Device, EngineOptions.DType);
             _engine = await Task.Run(() => loader(EngineOptions, logger), stoppingToken);
+            LogChatTemplate(_engine.Prompts.Template);
             await WarmUpAsync(_engine, stoppingToken);
             if (stoppingToken.IsCancellationRequested) return;
             LoadedAt = DateTimeOffset.UtcNow;
@@ -74,13 +78,24 @@ public sealed class EngineHost(ServerOptions options, EngineLoader loader, ILogg
         {
             _state = EngineState.Failed;
             // A bad checkpoint folder is an operator's mistake with a self-explaining message, not a bug: no stack trace.
-            if (e is ModelLoadException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
+            if (e is ModelLoadException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or TemplateException)
                 logger.LogCritical("could not load the model from {ModelPath}: {Reason}", EngineOptions.ModelPath, e.Message);
             else
                 logger.LogCritical(e, "could not load the model from {ModelPath}", EngineOptions.ModelPath);
             Environment.ExitCode = 1;
             lifetime.StopApplication();
         }
+    }
+
+    /// <summary>Like vLLM: say which content format is in use, and warn when an override contradicts the template.</summary>
+    private void LogChatTemplate(ChatTemplate template)
+    {
+        var used = template.ContentFormat.ToString().ToLowerInvariant();
+        var detected = template.DetectedContentFormat.ToString().ToLowerInvariant();
+        logger.LogInformation("chat template from {Origin}: content format {ContentFormat} (detected {Detected}; --chat-template-content-format overrides)",
+            template.Origin, used, detected);
+        if (used != detected)
+            logger.LogWarning("--chat-template-content-format {Given} differs from the format detected in the chat template ({Detected})", used, detected);
     }
 
     /// <summary>The first forward pass allocates and JIT-compiles; do it before traffic arrives.</summary>

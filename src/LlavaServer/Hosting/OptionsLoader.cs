@@ -27,6 +27,7 @@ public static class OptionsLoader
     private static void Validate(ServerOptions o)
     {
         Check(o.Port is >= 0 and <= 65535, "--port must be between 0 and 65535");
+        Check(Enum.IsDefined(o.ChatTemplateContentFormat), "--chat-template-content-format must be auto, string or openai");
         Check(o.MaxModelLen is null or >= 1, "--max-model-len must be at least 1");
         Check(o.MaxNumSeqs >= 1, "--max-num-seqs must be at least 1");
         Check(o.MaxWaitingRequests >= 1, "--max-waiting-requests must be at least 1");

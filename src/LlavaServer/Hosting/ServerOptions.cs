@@ -1,3 +1,5 @@
+using Llava.Engine.Prompting;
+
 namespace LlavaServer.Hosting;
 
 /// <summary>
@@ -14,6 +16,15 @@ public sealed class ServerOptions
 
     /// <summary>The model id clients send and see; defaults to the folder name.</summary>
     public string? ServedModelName { get; set; }
+
+    /// <summary>Replaces the checkpoint's chat template: a file, or the template text itself.</summary>
+    public string? ChatTemplate { get; set; }
+
+    /// <summary>
+    /// <c>auto</c> (detect from the template), <c>string</c> or <c>openai</c>: whether the template reads message content
+    /// as a string or loops over OpenAI-style parts.
+    /// </summary>
+    public ChatTemplateContentFormat ChatTemplateContentFormat { get; set; } = ChatTemplateContentFormat.Auto;
 
     public string Device { get; set; } = "cpu";
     public string DType { get; set; } = "float32";

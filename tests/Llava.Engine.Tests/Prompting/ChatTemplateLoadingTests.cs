@@ -13,6 +13,12 @@ public sealed class ChatTemplateLoadingTests : IDisposable
 
     private static readonly List<ChatMessage> Hello = [new("user", "hi")];
 
+    private static readonly List<ChatMessage> MixedMessages =
+    [
+        new("system", "plain"),
+        new("user", [new TextPart("a"), new ImagePart(new byte[] { 1, 2 }), new TextPart("b")]),
+    ];
+
     [Fact]
     public void ChatTemplateJsonWinsOverJinjaAndTokenizerConfig()
     {
@@ -114,27 +120,67 @@ public sealed class ChatTemplateLoadingTests : IDisposable
     }
 
     [Fact]
-    public void MessagesKeepStringContentAndTurnPartsIntoTypedDictionaries()
+    public void OpenAIFormatTurnsPartsIntoTypedDictionariesAndStringsIntoOneTextPart()
     {
-        Write("chat_template.jinja",
-            "{% for m in messages %}{{ m.role }}:{{ m.content if m.content is string else m.content|tojson }};{% endfor %}");
-        var messages = new List<ChatMessage>
-        {
-            new("system", "plain"),
-            new("user", [new TextPart("a"), new ImagePart(new byte[] { 1, 2 }), new TextPart("b")]),
-        };
+        Write("chat_template.jinja", "{% for m in messages %}{{ m.role }}:{{ m.content|tojson }};{% endfor %}");
 
         Assert.Equal(
-            """system:plain;user:[{"type": "text", "text": "a"}, {"type": "image"}, {"type": "text", "text": "b"}];""",
-            ChatTemplate.FromModelDirectory(_dir).Render(messages));
+            """system:[{"type": "text", "text": "plain"}];user:[{"type": "text", "text": "a"}, {"type": "image"}, {"type": "text", "text": "b"}];""",
+            ChatTemplate.FromModelDirectory(_dir, contentFormat: ChatTemplateContentFormat.OpenAI).Render(MixedMessages));
     }
 
     [Fact]
-    public void StrftimeNowUsesTheGivenClock()
+    public void StringFormatKeepsStringsAndFlattensPartsLikeVllm()
     {
-        Write("chat_template.jinja", "{{ strftime_now('%d %b %Y') }}");
-        var clock = new Templating.PinnedClock(new DateTimeOffset(2025, 1, 5, 23, 0, 0, TimeSpan.Zero));
+        // vLLM's _get_full_multimodal_text_prompt: one placeholder line per image first, then the texts joined by "\n".
+        Write("chat_template.jinja", "{% for m in messages %}{{ m.role }}:{{ m.content|tojson }};{% endfor %}");
 
-        Assert.Equal("05 Jan 2025", ChatTemplate.FromModelDirectory(_dir, clock).Render(Hello));
+        Assert.Equal(
+            """system:"plain";user:"<image>\n<image>\na\nb";""",
+            ChatTemplate.FromModelDirectory(_dir, contentFormat: ChatTemplateContentFormat.String).Render(
+            [
+                new("system", "plain"),
+                new("user", [new TextPart("a"), new ImagePart(new byte[] { 1, 2 }), new TextPart("b"), new ImagePart(new byte[] { 3 })]),
+            ]));
+    }
+
+    [Fact]
+    public void OverrideFileReplacesTheDirectorysTemplateAndKeepsItsSpecialTokens()
+    {
+        Write("chat_template.json", """{"chat_template": "directory"}""");
+        Write("tokenizer_config.json", """{"bos_token": "<s>"}""");
+        var file = Path.Combine(_dir, "override.jinja");
+        File.WriteAllText(file, "{{ bos_token }}override:{{ messages[0].content }}");
+
+        var template = ChatTemplate.FromModelDirectory(_dir, templateOverride: file);
+
+        Assert.Equal(ChatTemplateOrigin.Override, template.Origin);
+        Assert.Equal("<s>override:hi", template.Render(Hello));
+    }
+
+    [Fact]
+    public void OverrideJsonFileIsReadLikeChatTemplateJson()
+    {
+        var file = Path.Combine(_dir, "other.json");
+        File.WriteAllText(file, """{"chat_template": "json override:{{ messages[0].content }}"}""");
+
+        Assert.Equal("json override:hi", ChatTemplate.FromModelDirectory(_dir, templateOverride: file).Render(Hello));
+    }
+
+    [Fact]
+    public void OverrideThatIsNoFileButLooksLikeATemplateIsTheTemplateWithEscapesDecoded()
+    {
+        var template = ChatTemplate.FromModelDirectory(_dir, templateOverride: @"{% for m in messages %}{{ m.content }}\n{% endfor %}");
+
+        Assert.Equal(ChatTemplateOrigin.Override, template.Origin);
+        Assert.Equal("hi\n", template.Render(Hello));
+    }
+
+    [Fact]
+    public void OverrideNamingAMissingFileFails()
+    {
+        var error = Assert.Throws<FileNotFoundException>(() =>
+            ChatTemplate.FromModelDirectory(_dir, templateOverride: Path.Combine(_dir, "missing.jinja")));
+        Assert.Contains("missing.jinja", error.Message);
     }
 }

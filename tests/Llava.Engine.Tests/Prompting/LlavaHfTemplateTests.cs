@@ -61,15 +61,26 @@ public class LlavaHfTemplateTests
     }
 
     [Fact]
-    public void Llava15_SystemPartsHaveNoRolePrefixAndStringContentIsDropped()
+    public void Llava15_SystemHasNoRolePrefixAndStringContentReachesTheTemplateAsOneTextPart()
     {
         var template = Load("llava-1.5-7b-hf");
 
         Assert.Equal("Be concise. USER: Hi ASSISTANT:",
             template.Render([new ChatMessage("system", [new TextPart("Be concise.")]), User(new TextPart("Hi"))]));
-        // The Hub template only understands content lists: a plain string is iterated character by character,
-        // none of which has a 'type', so its text vanishes (Hugging Face renders exactly this).
-        Assert.Equal("USER: ASSISTANT:", template.Render([new ChatMessage("user", "Hello")]));
+        Assert.Equal("Be concise. USER: Hello ASSISTANT:",
+            template.Render([new ChatMessage("system", "Be concise."), new ChatMessage("user", "Hello")]));
+    }
+
+    [Fact]
+    public void Llava15_StringFormatForcedHandsTheStringOverAndItsTextVanishes()
+    {
+        var template = ChatTemplate.FromModelDirectory(
+            Path.Combine(RepoPaths.Root, "tests", "Llava.Engine.Tests", "Prompting", "Data", "llava-1.5-7b-hf"),
+            contentFormat: ChatTemplateContentFormat.String);
+
+        // The template only understands content lists: a plain string is iterated character by character, none of
+        // which has a 'type', so its text vanishes (Hugging Face renders exactly this for the conversation as sent).
+        Assert.Equal("USER: ASSISTANT:", template.Render([new ChatMessage("system", "Be concise."), new ChatMessage("user", "Hello")]));
     }
 
     [Fact]

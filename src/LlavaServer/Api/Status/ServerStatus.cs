@@ -7,12 +7,14 @@ namespace LlavaServer.Api.Status;
 /// <param name="Object">Always <c>server.status</c>.</param>
 /// <param name="State"><c>loading</c>, <c>ready</c>, <c>failed</c> or <c>draining</c>.</param>
 /// <param name="Model">The served model id; null until the model is loaded.</param>
+/// <param name="ChatTemplate">Where the chat template came from and how it gets message content; null until loaded.</param>
 /// <param name="Caches">One entry per cache the engine reports hit counters for.</param>
 /// <param name="LiveTensors">Tensors alive on the engine thread (constant between requests unless something leaks).</param>
 public sealed record ServerStatus(
     string Object,
     string State,
     string? Model,
+    ChatTemplateInfo? ChatTemplate,
     double UptimeSeconds,
     RequestCounts Requests,
     KvCacheUse KvCache,
@@ -20,6 +22,12 @@ public sealed record ServerStatus(
     IReadOnlyList<CacheHits> Caches,
     ServerLimits Limits,
     long? LiveTensors);
+
+/// <param name="Origin"><c>chat_template_json</c>, <c>chat_template_jinja</c>, <c>tokenizer_config</c>,
+/// <c>built_in_llava15</c> or <c>override</c> (<c>--chat-template</c>).</param>
+/// <param name="ContentFormat"><c>string</c> or <c>openai</c>: the format in use.</param>
+/// <param name="DetectedContentFormat">What the template's structure says; differs from the above only when overridden.</param>
+public sealed record ChatTemplateInfo(string Origin, string ContentFormat, string DetectedContentFormat);
 
 /// <param name="Running">Sequences holding a KV-cache slot.</param>
 /// <param name="Waiting">Sequences queued for a slot.</param>

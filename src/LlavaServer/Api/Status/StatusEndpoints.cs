@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Llava.Engine.Prompting;
 using LlavaServer.Hosting;
 using LlavaServer.Telemetry;
 
@@ -23,6 +25,7 @@ internal static class StatusEndpoints
             "server.status",
             host.State.ToString().ToLowerInvariant(),
             engine?.Model.Name,
+            engine is null ? null : TemplateInfo(engine.Prompts.Template),
             activity.Uptime.TotalSeconds,
             new RequestCounts(running, engine?.WaitingCount ?? 0, options.MaxNumSeqs, options.MaxWaitingRequests, inFlight.Count),
             stats is null
@@ -45,6 +48,11 @@ internal static class StatusEndpoints
                 options.MaxRequestBodyBytes),
             engine?.LiveTensorCount);
     }
+
+    private static ChatTemplateInfo TemplateInfo(ChatTemplate template) => new(
+        JsonNamingPolicy.SnakeCaseLower.ConvertName(template.Origin.ToString()),
+        template.ContentFormat.ToString().ToLowerInvariant(),
+        template.DetectedContentFormat.ToString().ToLowerInvariant());
 
     private static CacheHits Hits(string name, long hits, long misses) =>
         new(name, hits, misses, hits + misses == 0 ? null : hits / (double)(hits + misses));
