@@ -117,7 +117,7 @@ public partial class SigtermTests
                 BaseAddress = new Uri(await listening.Task.WaitAsync(HangBound)),
                 Timeout = HangBound,
             };
-            Assert.True(await Eventually.TrueAsync(() => Client.GetAsync("/ready").Result.StatusCode == HttpStatusCode.OK, 600));
+            Assert.True(await Eventually.TrueAsync(() => Client.GetAsync("/ready").Result.StatusCode == HttpStatusCode.OK));
         }
 
         /// <summary>HTTP requests the server is handling, from <c>/v1/status</c> (which counts itself).</summary>
