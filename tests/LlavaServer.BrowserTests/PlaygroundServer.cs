@@ -10,6 +10,9 @@ namespace LlavaServer.BrowserTests;
 /// </summary>
 public abstract class PlaygroundServer : LoopbackServerFixture, IAsyncLifetime
 {
+    /// <summary>How long an expectation or a page action may wait: a bound on a hang, generous for a loaded machine.</summary>
+    private const float ActionTimeoutMs = 300_000;
+
     private IPlaywright? _playwright;
 
     public IBrowser Browser { get; private set; } = null!;
@@ -17,7 +20,7 @@ public abstract class PlaygroundServer : LoopbackServerFixture, IAsyncLifetime
     public async Task InitializeAsync()
     {
         // The page's streams and the server panel run on a loaded two-core machine; waits bound hangs, not speed.
-        Assertions.SetDefaultExpectTimeout(30_000);
+        Assertions.SetDefaultExpectTimeout(ActionTimeoutMs);
         await StartServerAsync();
         _playwright = await Playwright.CreateAsync();
         Browser = await Chromium.LaunchAsync(_playwright);
@@ -34,6 +37,7 @@ public abstract class PlaygroundServer : LoopbackServerFixture, IAsyncLifetime
             ViewportSize = new ViewportSize { Width = width, Height = height },
             ColorScheme = colorScheme,
         });
+        context.SetDefaultTimeout(ActionTimeoutMs);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/");
         return new Playground(page);

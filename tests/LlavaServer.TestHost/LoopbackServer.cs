@@ -47,7 +47,8 @@ public sealed class LoopbackServer : IAsyncDisposable
     {
         var handler = new SocketsHttpHandler();
         if (abandonAtOnce) handler.MaxResponseDrainSize = 0;
-        var client = new HttpClient(handler) { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromMinutes(2) };
+        // The timeout bounds a hang, not the machine's speed: a long stream on a loaded machine takes minutes.
+        var client = new HttpClient(handler) { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromMinutes(10) };
         if (ApiKey is { } key) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;
     }
@@ -55,7 +56,8 @@ public sealed class LoopbackServer : IAsyncDisposable
     private async Task WaitUntilReadyAsync()
     {
         using var probe = CreateClient();
-        for (var attempt = 0; attempt < 1200; attempt++)
+        // Ten minutes bound a hang; loading and warming up take seconds on an idle machine, far more on a loaded one.
+        for (var attempt = 0; attempt < 6000; attempt++)
         {
             using var response = await probe.GetAsync("/ready");
             if (response.IsSuccessStatusCode) return;

@@ -79,6 +79,28 @@ public class OpenAiSdkTests(ApiServer server)
         Assert.All(updates, u => Assert.Equal(updates[0].CompletionId, u.CompletionId));
     }
 
+    /// <summary>
+    /// Asked again, a prompt is served whole from the prefix cache, its image positions included; OpenAI's
+    /// <c>usage.prompt_tokens_details.cached_tokens</c> says so in a response and in a stream's usage chunk.
+    /// </summary>
+    [Fact]
+    public async Task ARepeatedPromptReportsItsPositionsAsCachedTokens()
+    {
+        // A question no other test asks, so only this test's first request can have cached the whole prompt.
+        var question = "Which colours does this picture have? " + Guid.NewGuid().ToString("N");
+        var options = new ChatCompletionOptions { MaxOutputTokenCount = 4, Temperature = 0 };
+        var first = (await Client.CompleteChatAsync([UserWithImage(question, "gradient_84x84.png")], options)).Value.Usage;
+        var second = (await Client.CompleteChatAsync([UserWithImage(question, "gradient_84x84.png")], options)).Value.Usage;
+        ChatTokenUsage? streamed = null;
+        await foreach (var update in Client.CompleteChatStreamingAsync([UserWithImage(question, "gradient_84x84.png")], options))
+            streamed = update.Usage ?? streamed;
+
+        Assert.True(first.InputTokenDetails.CachedTokenCount < first.InputTokenCount, "the first request computed its question");
+        Assert.True(second.InputTokenCount > 36, "the prompt includes the image positions");
+        Assert.Equal(second.InputTokenCount, second.InputTokenDetails.CachedTokenCount);
+        Assert.Equal(second.InputTokenCount, streamed!.InputTokenDetails.CachedTokenCount);
+    }
+
     [Fact]
     public async Task TwoChoicesComeBackWithTheirIndexesAndSeparateSeeds()
     {

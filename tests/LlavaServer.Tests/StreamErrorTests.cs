@@ -5,6 +5,7 @@ using Llava.Engine.Prompting;
 using Llava.Engine.Sampling;
 using Llava.Engine.Tokenization;
 using LlavaServer.Api.Chat;
+using LlavaServer.Api.Errors;
 using LlavaServer.Hosting;
 using LlavaServer.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,19 +16,22 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace LlavaServer.Tests;
 
 /// <summary>
-/// A sequence that fails after streaming has begun (the engine cannot be made to fail on demand, so a
-/// stand-in engine does): the stream ends with an error event and [DONE] instead of hanging.
+/// What a client is told when the engine refuses or fails a request, through a stand-in engine: a sequence that fails
+/// after streaming has begun ends its stream with an error event and [DONE] instead of hanging; refusals get the
+/// status and code of their kind.
 /// </summary>
 public class StreamErrorTests
 {
-    private sealed class FailingEngine : IGenerationEngine
+    /// <param name="refusal">Thrown when a sequence is submitted; without one, each sequence fails after a token.</param>
+    private sealed class FailingEngine(Exception? refusal = null) : IGenerationEngine
     {
         public ModelInfo Model { get; } = new("failing", "/nowhere", 100, 36);
         public LlavaTokenizer Tokenizer => throw new NotSupportedException();
         public PromptBuilder Prompts => throw new NotSupportedException();
 
         public IAsyncEnumerable<GenerationEvent> GenerateAsync(PreparedPrompt prompt, SamplingParams parameters,
-            CancellationToken cancellationToken = default) => FailAfterOneToken(cancellationToken);
+            CancellationToken cancellationToken = default) =>
+            refusal is null ? FailAfterOneToken(cancellationToken) : throw refusal;
 
         private static async IAsyncEnumerable<GenerationEvent> FailAfterOneToken([EnumeratorCancellation] CancellationToken cancellationToken)
         {
@@ -51,9 +55,10 @@ public class StreamErrorTests
         var metrics = new ServerMetrics(services.GetRequiredService<IMeterFactory>(), host, options);
         var prompt = new PreparedPrompt("Hello", [1, 2, 3], []);
 
-        var run = await CompletionRun.StartAsync(new FailingEngine(), prompt, [new SamplingParams { MaxTokens = 5 }], CancellationToken.None);
+        var run = await CompletionRun.StartAsync(new FailingEngine(), prompt, [new SamplingParams { MaxTokens = 5 }], CancellationToken.None,
+            CancellationToken.None);
         var telemetry = new CompletionTelemetry(metrics, NullLogger.Instance, null, System.Diagnostics.Stopwatch.GetTimestamp(), DateTimeOffset.UtcNow, 1);
-        var writer = new ChatStreamWriter(new ChatOutput("chatcmpl-test", 0, "failing", null, new HashSet<int>()), 1, includeUsage: false);
+        var writer = new ChatStreamWriter(new ChatOutput("chatcmpl-test", 0, "failing", null), 1, includeUsage: false);
         var events = new List<string>();
         await foreach (var data in writer.WriteAsync(run, telemetry, CancellationToken.None)) events.Add(data);
 
@@ -64,5 +69,37 @@ public class StreamErrorTests
         Assert.Equal("server_error", error.GetProperty("type").GetString());
         Assert.DoesNotContain("forward pass", events[2]);
         Assert.Equal("[DONE]", events[3]);
+    }
+
+    /// <summary>
+    /// Only a prompt too long for the context is <c>context_length_exceeded</c>; any other prompt the engine refuses
+    /// is a plain 400 (the submission path used to call every refused prompt too long).
+    /// </summary>
+    [Fact]
+    public async Task OnlyAPromptTooLongIsReportedAsContextLengthExceeded()
+    {
+        var prompt = new PreparedPrompt("Hello", [1, 2, 3], []);
+        var invalid = new PromptException("an image must be preprocessed to 3x84x84 pixel values for this model", "messages");
+        var tooLong = new PromptException("This model's maximum context length is 100 tokens.", "messages", PromptProblem.TooLong);
+
+        var refusedInvalid = await Assert.ThrowsAnyAsync<Exception>(() => CompletionRun.StartAsync(new FailingEngine(invalid), prompt,
+            [new SamplingParams()], CancellationToken.None, CancellationToken.None));
+        var refusedTooLong = await Assert.ThrowsAnyAsync<Exception>(() => CompletionRun.StartAsync(new FailingEngine(tooLong), prompt,
+            [new SamplingParams()], CancellationToken.None, CancellationToken.None));
+
+        var invalidError = EngineErrors.Map(refusedInvalid)!;
+        var tooLongError = EngineErrors.Map(refusedTooLong)!;
+        Assert.Equal((400, "messages", null), (invalidError.Status, invalidError.Param, invalidError.Code));
+        Assert.Equal((400, "messages", "context_length_exceeded"), (tooLongError.Status, tooLongError.Param, tooLongError.Code));
+    }
+
+    [Fact]
+    public void AFullQueueIs429AndAQueueDeadline503WithRetryAfter()
+    {
+        var busy = EngineErrors.Map(new EngineBusyException("full"))!;
+        var timeout = EngineErrors.Map(new EngineTimeoutException("waited"))!;
+        Assert.Equal((429, "rate_limit_exceeded", 1), (busy.Status, busy.Code, busy.RetryAfterSeconds));
+        Assert.Equal((503, "queue_timeout", 1), (timeout.Status, timeout.Code, timeout.RetryAfterSeconds));
+        Assert.Null(EngineErrors.Map(new InvalidOperationException("a bug")));
     }
 }

@@ -62,6 +62,7 @@ public class StreamingWireTests(ApiServer server)
         var usage = chunks[^1];
         Assert.Empty(usage.GetProperty("choices").EnumerateArray());
         Assert.Equal(4, usage.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
+        Assert.Equal(JsonValueKind.Number, usage.GetProperty("usage").GetProperty("prompt_tokens_details").GetProperty("cached_tokens").ValueKind);
     }
 
     [Fact]

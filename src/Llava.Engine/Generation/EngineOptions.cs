@@ -1,5 +1,6 @@
 using Llava.Engine.Imaging;
 using Llava.Engine.Prompting;
+using Llava.Engine.Sampling;
 
 namespace Llava.Engine.Generation;
 
@@ -67,6 +68,13 @@ public sealed record EngineOptions
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     public ImageLimits ImageLimits { get; init; } = new();
+
+    /// <summary>
+    /// A seam for fault-injection tests, null otherwise: called on the engine thread at each
+    /// <see cref="EngineFaultPoint"/> with the parameters of the request concerned. What it throws is that request's
+    /// failure alone: its stream ends with the exception, the rest of the batch carries on.
+    /// </summary>
+    public Action<EngineFaultPoint, SamplingParams>? FaultInjector { get; init; }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
     public void Validate()

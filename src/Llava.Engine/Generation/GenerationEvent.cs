@@ -19,12 +19,18 @@ public sealed record GenerationEvent
 {
     public int? TokenId { get; init; }
     public string Text { get; init; } = "";
+
+    /// <summary>Null unless asked for, and for a token that ends the sequence (EOS, a stop token id).</summary>
     public StepLogprobs? Logprobs { get; init; }
     public FinishReason? Finish { get; init; }
     public GenerationUsage? Usage { get; init; }
 }
 
-public sealed record GenerationUsage(int PromptTokens, int CompletionTokens)
+/// <param name="CachedPromptTokens">
+/// Prompt positions (image positions included) whose keys and values were reused from the prefix cache or a running
+/// sequence instead of computed, when the sequence was first admitted (OpenAI's <c>cached_tokens</c>).
+/// </param>
+public sealed record GenerationUsage(int PromptTokens, int CompletionTokens, int CachedPromptTokens)
 {
     public int TotalTokens => PromptTokens + CompletionTokens;
 }

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using System.Threading.Channels;
 using Llava.Engine.Caching;
 using Llava.Engine.Imaging;
@@ -23,7 +22,6 @@ public sealed class LlavaEngine : IGenerationEngine
     private readonly LlavaForConditionalGeneration _model;
     private readonly KvCache _cache;
     private readonly EngineCore _core;
-    private readonly int[] _eosTokenIds;
     private readonly int _imageTokenId;
     private readonly int _imageSize;
 
@@ -60,7 +58,7 @@ public sealed class LlavaEngine : IGenerationEngine
             var template = ChatTemplate.FromModelDirectory(path, templateOverride: options.ChatTemplate,
                 contentFormat: options.ChatTemplateContentFormat);
             Prompts = new PromptBuilder(Tokenizer, template, imageProcessor, config.ImageSeqLen, options.ImageLimits);
-            _eosTokenIds = GenerationConfigEos(path) ?? [Tokenizer.EosTokenId];
+            EosTokenIds = StopTokens.Eos(path, config.Text.EosTokenId, Tokenizer.EosTokenId);
             _cache = _model.CreateKvCache(options.MaxRunningSequences, maxLength);
             _imageTokenId = config.ImageTokenIdResolved;
             _imageSize = config.Vision.ImageSize;
@@ -79,6 +77,9 @@ public sealed class LlavaEngine : IGenerationEngine
     public ModelInfo Model { get; }
     public LlavaTokenizer Tokenizer { get; }
     public PromptBuilder Prompts { get; }
+
+    /// <summary>The ids that end a sequence unless a request sets <c>ignore_eos</c> (<see cref="StopTokens.Eos"/>).</summary>
+    public IReadOnlyList<int> EosTokenIds { get; }
 
     public int RunningCount => _core.RunningCount;
     public int WaitingCount => _core.WaitingCount;
@@ -105,7 +106,7 @@ public sealed class LlavaEngine : IGenerationEngine
         {
             throw new PromptException(
                 $"This model's maximum context length is {Model.MaxModelLength} tokens. However, you requested {total} tokens ({prompt.TokenIds.Count} in the messages, {parameters.MaxTokens} in the completion). Please reduce the length of the messages or completion.",
-                "messages");
+                "messages", PromptProblem.TooLong);
         }
 
         foreach (var image in prompt.Images)
@@ -118,7 +119,8 @@ public sealed class LlavaEngine : IGenerationEngine
         var identity = PromptIdentity.For(prompt, _imageTokenId, Model.ImageSeqLength);
 
         var output = Channel.CreateUnbounded<GenerationEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        var sequence = new Sequence(prompt, identity, parameters, Tokenizer, _eosTokenIds, Model.MaxModelLength, output.Writer);
+        var sequence = new Sequence(prompt, identity, parameters, Tokenizer, StopTokens.For(parameters, EosTokenIds),
+            Model.MaxModelLength, output.Writer);
         if (!_core.TrySubmit(sequence))
             throw new EngineBusyException("The server is at capacity; retry shortly.");
         return ReadAsync(sequence, output.Reader, cancellationToken);
@@ -138,20 +140,6 @@ public sealed class LlavaEngine : IGenerationEngine
             // A reader that stops early (client gone, exception, break) must free the slot too.
             sequence.Cancel();
         }
-    }
-
-    private static int[]? GenerationConfigEos(string path)
-    {
-        var file = Path.Combine(path, "generation_config.json");
-        if (!File.Exists(file)) return null;
-        using var doc = JsonDocument.Parse(File.ReadAllText(file));
-        if (!doc.RootElement.TryGetProperty("eos_token_id", out var eos)) return null;
-        return eos.ValueKind switch
-        {
-            JsonValueKind.Number => [eos.GetInt32()],
-            JsonValueKind.Array => eos.EnumerateArray().Select(e => e.GetInt32()).ToArray(),
-            _ => null,
-        };
     }
 
     public void Dispose()

@@ -167,11 +167,12 @@ internal sealed class EngineCore : IDisposable
         }
         // Sampling is per sequence on its own logits and random stream, so running it in parallel changes nothing
         // but the wall time (a top-p sort over 32k logits per sequence adds up at 16 sequences).
-        if (sampled.Count == 1) sampled[0].Sequence.Advance(_runner.LogitsRow(sampled[0].Row));
-        else Parallel.ForEach(sampled, item => item.Sequence.Advance(_runner.LogitsRow(item.Row)));
+        if (sampled.Count == 1) Advance(sampled[0].Sequence, _runner.LogitsRow(sampled[0].Row));
+        else Parallel.ForEach(sampled, item => Advance(item.Sequence, _runner.LogitsRow(item.Row)));
         _generatedTokens += sampled.Count;
 
-        foreach (var sequence in _running.Where(s => s.Finished).ToList()) Retire(sequence, null, keepPrefix: true);
+        foreach (var sequence in _running.Where(s => s.Finished).ToList())
+            Retire(sequence, sequence.Failure, keepPrefix: sequence.Failure is null);
         _metrics.RecordStep(Stopwatch.GetElapsedTime(started), plan.Sum(c => c.Length));
     }
 
@@ -183,11 +184,29 @@ internal sealed class EngineCore : IDisposable
     {
         foreach (var (sequence, logits) in _readyLogits)
         {
-            sequence.Advance(logits);
+            Advance(sequence, logits);
             _generatedTokens++;
-            if (sequence.Finished) Retire(sequence, null, keepPrefix: true);
+            if (sequence.Finished) Retire(sequence, sequence.Failure, keepPrefix: sequence.Failure is null);
         }
         _readyLogits.Clear();
+    }
+
+    /// <summary>
+    /// Samples one sequence's next token. A failure here is that sequence's alone (its sampler, stop strings,
+    /// detokenizer): it ends that stream, not the batch. Runs in parallel for the sequences of a step.
+    /// </summary>
+    private void Advance(Sequence sequence, ReadOnlySpan<float> logits)
+    {
+        try
+        {
+            _options.FaultInjector?.Invoke(EngineFaultPoint.Sampling, sequence.Parameters);
+            sequence.Advance(logits);
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "sampling failed for a sequence after {Generated} generated tokens", sequence.Generated.Count);
+            sequence.Fail(e);
+        }
     }
 
     private void Admit(long now)
@@ -213,48 +232,47 @@ internal sealed class EngineCore : IDisposable
         }
     }
 
+    /// <summary>
+    /// Gives the sequence a slot, with the longest cached prefix copied or adopted into it, and prepares its prefill.
+    /// A failure here ends this request only (with its slot freed), never the queue behind it or the running batch.
+    /// </summary>
     private void AdmitOne(Sequence sequence, long now)
     {
-        var target = sequence.TokenCount;
-        var match = FindPrefix(sequence);
-        int slot;
-        if (match.FromCache)
-        {
-            slot = _prefixes.Adopt(match.Slot);
-        }
-        else
-        {
-            slot = _prefixes.AllocateSlot();
-            if (match.Length > 0) _runner.CopyPrefix(match.Slot, slot, match.Length);
-        }
-        if (_options.EnablePrefixCaching)
-        {
-            if (match.Length > 0) _prefixes.RecordHit(match.Length);
-            else _prefixes.RecordMiss();
-        }
-
-        sequence.Slot = slot;
-        sequence.CachedLength = match.Length;
-        sequence.PrefillTarget = target;
-        sequence.AdmittedAt = now;
-        sequence.AdmittedStep = _step;
-        if (!sequence.WasAdmitted) _promptTokens += sequence.Prompt.TokenIds.Count;
-        sequence.WasAdmitted = true;
-        _running.Add(sequence);
-        if (match.Logits is { } logits)
-        {
-            if (target == sequence.Prompt.TokenIds.Count) sequence.PromptLogits = logits;
-            _readyLogits.Add((sequence, logits));
-            return;
-        }
         try
         {
+            _options.FaultInjector?.Invoke(EngineFaultPoint.Admission, sequence.Parameters);
+            var target = sequence.TokenCount;
+            var match = FindPrefix(sequence);
+            sequence.Slot = match.FromCache ? _prefixes.Adopt(match.Slot) : _prefixes.AllocateSlot();
+            if (!match.FromCache && match.Length > 0) _runner.CopyPrefix(match.Slot, sequence.Slot, match.Length);
+            if (_options.EnablePrefixCaching)
+            {
+                if (match.Length > 0) _prefixes.RecordHit(match.Length);
+                else _prefixes.RecordMiss();
+            }
+
+            sequence.CachedLength = match.Length;
+            sequence.PrefillTarget = target;
+            sequence.AdmittedAt = now;
+            sequence.AdmittedStep = _step;
+            if (!sequence.WasAdmitted)
+            {
+                _promptTokens += sequence.Prompt.TokenIds.Count;
+                sequence.CachedPromptTokens = Math.Min(match.Length, sequence.Prompt.TokenIds.Count);
+            }
+            sequence.WasAdmitted = true;
+            _running.Add(sequence);
+            if (match.Logits is { } logits)
+            {
+                if (target == sequence.Prompt.TokenIds.Count) sequence.PromptLogits = logits;
+                _readyLogits.Add((sequence, logits));
+                return;
+            }
             _runner.PreparePrefill(sequence);
         }
         catch (Exception e)
         {
-            _logger.LogError(e, "preparing a prompt of {Tokens} tokens failed", sequence.Prompt.TokenIds.Count);
-            _running.Remove(sequence);
+            _logger.LogError(e, "admitting a prompt of {Tokens} tokens failed", sequence.Prompt.TokenIds.Count);
             Retire(sequence, e, keepPrefix: false);
         }
     }

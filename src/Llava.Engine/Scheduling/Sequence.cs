@@ -23,8 +23,9 @@ internal sealed class Sequence
     private volatile bool _cancelled;
     private bool _completed;
 
+    /// <param name="stopTokenIds">The ids that end this sequence (<see cref="StopTokens.For"/>).</param>
     public Sequence(PreparedPrompt prompt, PromptIdentity identity, SamplingParams parameters, LlavaTokenizer tokenizer,
-        IEnumerable<int> eosTokenIds, int maxModelLength, ChannelWriter<GenerationEvent> output)
+        HashSet<int> stopTokenIds, int maxModelLength, ChannelWriter<GenerationEvent> output)
     {
         Prompt = prompt;
         Identity = identity;
@@ -32,8 +33,7 @@ internal sealed class Sequence
         Sampler = new Sampler(parameters, prompt.TokenIds);
         _detokenizer = tokenizer.CreateStreamingDetokenizer();
         _stopStrings = new StopStringMatcher(parameters.Stop);
-        _stopTokenIds = [.. parameters.StopTokenIds];
-        if (!parameters.IgnoreEos) _stopTokenIds.UnionWith(eosTokenIds);
+        _stopTokenIds = stopTokenIds;
         _maxModelLength = maxModelLength;
         _output = output;
     }
@@ -80,6 +80,9 @@ internal sealed class Sequence
     /// <summary>Admitted at least once: the stream has started, so queue deadlines no longer apply.</summary>
     public bool WasAdmitted { get; set; }
 
+    /// <summary>Prompt positions found already computed at the first admission (<see cref="GenerationUsage.CachedPromptTokens"/>).</summary>
+    public int CachedPromptTokens { get; set; }
+
     public List<int> Generated { get; } = [];
 
     /// <summary>Prompt plus generated tokens.</summary>
@@ -89,6 +92,9 @@ internal sealed class Sequence
     public bool Finished { get; private set; }
 
     public bool IsCancelled => _cancelled;
+
+    /// <summary>Why the sequence ended early on the engine thread, if it did (its stream ends with it).</summary>
+    public Exception? Failure { get; private set; }
 
     /// <summary>The token to feed next: the last one sampled.</summary>
     public int LastToken => Generated[^1];
@@ -116,7 +122,7 @@ internal sealed class Sequence
         Sampler.Accept(token);
         Generated.Add(token);
 
-        var logprobs = Parameters.TopLogprobs is { } top ? LogprobCalculator.Compute(logits, token, top) : null;
+        StepLogprobs? logprobs = null;
         FinishReason? finish = null;
         string text;
         if (_stopTokenIds.Contains(token))
@@ -126,6 +132,7 @@ internal sealed class Sequence
         }
         else
         {
+            if (Parameters.TopLogprobs is { } top) logprobs = LogprobCalculator.Compute(logits, token, top);
             text = _stopStrings.Append(_detokenizer.Append(token));
             if (_stopStrings.Stopped)
                 finish = FinishReason.Stop;
@@ -142,10 +149,17 @@ internal sealed class Sequence
             _output.TryWrite(new GenerationEvent
             {
                 Finish = reason,
-                Usage = new GenerationUsage(Prompt.TokenIds.Count, Generated.Count),
+                Usage = new GenerationUsage(Prompt.TokenIds.Count, Generated.Count, CachedPromptTokens),
             });
             Finished = true;
         }
+    }
+
+    /// <summary>Marks the sequence as failed; the engine retires it with <see cref="Failure"/> after this step.</summary>
+    public void Fail(Exception error)
+    {
+        Failure = error;
+        Finished = true;
     }
 
     /// <summary>

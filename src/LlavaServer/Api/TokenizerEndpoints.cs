@@ -1,4 +1,3 @@
-using Llava.Engine.Prompting;
 using LlavaServer.Api.Chat;
 using LlavaServer.Api.Contracts;
 using LlavaServer.Api.Errors;
@@ -45,14 +44,7 @@ internal static class TokenizerEndpoints
         else if (request.Messages is not null)
         {
             var messages = await MessageMapper.MapAsync(request.Messages, images, options.MaxImagesPerRequest, context.RequestAborted);
-            try
-            {
-                tokens = engine.Prompts.Build(messages, request.AddGenerationPrompt ?? true).TokenIds.ToList();
-            }
-            catch (PromptException e)
-            {
-                throw ApiException.BadRequest(e.Message, e.Param ?? "messages");
-            }
+            tokens = engine.Prompts.Build(messages, request.AddGenerationPrompt ?? true).TokenIds.ToList();
         }
         else
         {

@@ -34,7 +34,7 @@ public static class CommandLine
         new("api-key", "ApiKeys", "KEY", "require 'Authorization: Bearer KEY' (repeatable or comma-separated; also env LLAVA_API_KEY / VLLM_API_KEY)", List: true),
         new("allowed-media-domains", "AllowedMediaDomains", "HOST", "hosts http(s) image URLs may use: name, *.domain or * (repeatable or comma-separated; default: none, remote images refused)", List: true),
         new("media-fetch-timeout", "MediaFetchTimeoutSeconds", "SEC", "timeout for fetching a remote image (default 10)"),
-        new("shutdown-drain-seconds", "ShutdownDrainSeconds", "SEC", "on SIGTERM, time in-flight requests get to finish (default 30)"),
+        new("shutdown-drain-seconds", "ShutdownDrainSeconds", "SEC", "on SIGTERM, time in-flight requests get to finish before they end with server_shutting_down (default 30)"),
         new("otlp-endpoint", "OtlpEndpoint", "URL", "export traces and metrics over OTLP to this collector (default: off)"),
         new("log-format", "LogFormat", "FMT", "text | json console logs (default text)"),
     ];

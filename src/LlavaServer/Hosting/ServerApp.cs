@@ -33,7 +33,7 @@ public static class ServerApp
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
         });
         var drainTimeout = TimeSpan.FromSeconds(options.ShutdownDrainSeconds);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = drainTimeout);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = drainTimeout + InFlightRequests.Farewell);
 
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<EngineLoader>((engineOptions, logger) => LlavaEngine.Load(engineOptions, logger));
@@ -59,7 +59,7 @@ public static class ServerApp
 
         var app = builder.Build();
         var inFlight = app.Services.GetRequiredService<InFlightRequests>();
-        inFlight.LogShutdown(app.Lifetime, app.Logger, drainTimeout);
+        inFlight.DrainOnStop(app.Lifetime, app.Logger, drainTimeout);
 
         app.UseMiddleware<RequestIdMiddleware>();
         app.Use(inFlight.TrackAsync);

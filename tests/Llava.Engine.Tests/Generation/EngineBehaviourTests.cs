@@ -2,6 +2,7 @@ using Llava.Engine.Generation;
 using Llava.Engine.Prompting;
 using Llava.Engine.Sampling;
 using Llava.TestSupport;
+using static Llava.Engine.Tests.Scheduling.Streams;
 
 namespace Llava.Engine.Tests.Generation;
 
@@ -96,11 +97,5 @@ public class EngineBehaviourTests(SharedEngine shared) : IClassFixture<SharedEng
         var parameters = new SamplingParams { Temperature = 0, MaxTokens = 400, IgnoreEos = true };
         await foreach (var _ in Engine.GenerateAsync(GoldenPrompt("text_only"), parameters)) break;
         await WaitUntil(() => Engine.RunningCount == 0);
-    }
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        for (var i = 0; i < 500 && !condition(); i++) await Task.Delay(10);
-        Assert.True(condition());
     }
 }

@@ -1,6 +1,7 @@
 using Llava.Engine.Generation;
 using Llava.Engine.Sampling;
 using Llava.TestSupport;
+using static Llava.Engine.Tests.Scheduling.Streams;
 
 namespace Llava.Engine.Tests.Generation;
 
@@ -41,9 +42,7 @@ public class QueueLimitTests
         cts.Cancel();
         foreach (var stream in accepted)
             await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => { await foreach (var _ in stream) { } });
-        for (var i = 0; i < 500 && (engine.RunningCount > 0 || engine.WaitingCount > 0); i++) await Task.Delay(10);
-        Assert.Equal(0, engine.WaitingCount);
-        Assert.Equal(0, engine.RunningCount);
+        await WaitUntil(() => engine.RunningCount == 0 && engine.WaitingCount == 0);
         await foreach (var _ in engine.GenerateAsync(prompt, longRun with { MaxTokens = 2 })) { }
     }
 }

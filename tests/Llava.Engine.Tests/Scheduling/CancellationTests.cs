@@ -10,12 +10,21 @@ public class CancellationTests
     [Fact]
     public async Task CancellingOneSequenceMidBatchFreesItsSlotForTheNextRequest()
     {
+        const long cancelledSeed = 77;
+        using var cts = new CancellationTokenSource();
+        var cancelledSamples = 0;
         using var engine = LlavaEngine.Load(new EngineOptions
         {
             ModelPath = RepoPaths.FixtureModel,
             MaxModelLength = 512,
             MaxRunningSequences = 3,
             PreemptAfter = null,
+            // The request is cancelled from the engine thread as its third token is sampled: when the test thread
+            // gets to run cannot let it hold its slot for more steps.
+            FaultInjector = (point, parameters) =>
+            {
+                if (point == EngineFaultPoint.Sampling && parameters.Seed == cancelledSeed && ++cancelledSamples == 3) cts.Cancel();
+            },
         });
         var first = Golden(engine, "single_gradient");
         var second = Golden(engine, "text_only");
@@ -24,16 +33,9 @@ public class CancellationTests
         var expectedSecond = await Run(engine, second, Seeded(200, seed: 9));
         var expectedWaiting = await Run(engine, waiting, Greedy(10));
 
-        using var cts = new CancellationTokenSource();
         var keep = new[] { Run(engine, first, Greedy(200)), Run(engine, second, Seeded(200, seed: 9)) };
-        var seen = 0;
-        var cancelled = Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
-        {
-            await foreach (var _ in engine.GenerateAsync(Golden(engine, "multi_turn"), Greedy(400), cts.Token))
-            {
-                if (++seen == 3) cts.Cancel();
-            }
-        });
+        var cancelled = Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            Collect(engine.GenerateAsync(Golden(engine, "multi_turn"), Greedy(400) with { Seed = cancelledSeed }, cts.Token)));
         // Queued behind the three: without preemption it can only start once the cancelled sequence has given
         // its slot back, and it finishes long before the two 200-token runs.
         var next = Run(engine, waiting, Greedy(10));

@@ -50,7 +50,8 @@ public class PreemptionTests
         Assert.Equal(firstAlone.Text, together[0].Text);
         Assert.Equal(secondAlone.Tokens, together[1].Tokens);
         Assert.Equal(secondAlone.Text, together[1].Text);
-        Assert.Equal(firstAlone.Events[^1].Usage, together[0].Events[^1].Usage);
+        // The same counts; the cached prompt positions differ, as the earlier runs left their prompts cached.
+        Assert.Equal(firstAlone.Events[^1].Usage! with { CachedPromptTokens = 0 }, together[0].Events[^1].Usage! with { CachedPromptTokens = 0 });
         // Recomputation shows up as prefill work beyond the prompts.
         Assert.True(stats.PrefillTokens > 2 * (first.TokenIds.Count + second.TokenIds.Count));
     }

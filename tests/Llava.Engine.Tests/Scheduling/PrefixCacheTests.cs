@@ -34,7 +34,7 @@ public class PrefixCacheTests
         var shared = first.TokenIds.Zip(second.TokenIds).TakeWhile(pair => pair.First == pair.Second).Count();
         Assert.True(shared > 41, "the prompts should share the image and some text");
 
-        await Run(engine, first, Parameters(sampled));
+        var computed = await Run(engine, first, Parameters(sampled));
         var before = engine.GetStats();
         var withHit = await Run(engine, second, Parameters(sampled));
         var after = engine.GetStats();
@@ -45,6 +45,9 @@ public class PrefixCacheTests
         Assert.Equal(before.PrefillTokens + second.TokenIds.Count - shared, after.PrefillTokens);
         // The image lies inside the reused prefix: the vision tower did not run again.
         Assert.Equal(before.ImageCacheHits + before.ImageCacheMisses, after.ImageCacheHits + after.ImageCacheMisses);
+        // The usage reports the reused positions, the image's included, as cached prompt tokens.
+        Assert.Equal(0, computed.Events[^1].Usage!.CachedPromptTokens);
+        Assert.Equal(shared, withHit.Events[^1].Usage!.CachedPromptTokens);
         AssertSameOutput(expected, withHit);
     }
 
@@ -69,6 +72,7 @@ public class PrefixCacheTests
         Assert.Equal(1, stats.PrefixCacheHits);
         Assert.Equal(prompt.TokenIds.Count, stats.PrefixCacheReusedTokens);
         Assert.Equal(prompt.TokenIds.Count, stats.PrefillTokens);
+        Assert.Equal((0, prompt.TokenIds.Count), (miss.Events[^1].Usage!.CachedPromptTokens, hit.Events[^1].Usage!.CachedPromptTokens));
         AssertSameOutput(expected, miss);
         AssertSameOutput(expected, hit);
         Assert.Equal(Logprobs(miss), Logprobs(hit));

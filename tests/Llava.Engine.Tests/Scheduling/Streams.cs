@@ -41,9 +41,13 @@ internal static class Streams
     public static Task<StreamResult> Run(LlavaEngine engine, PreparedPrompt prompt, SamplingParams parameters) =>
         Collect(engine.GenerateAsync(prompt, parameters));
 
+    /// <summary>
+    /// Polls a condition the engine thread makes true. The ten-minute bound only stops a hang: a passing test never
+    /// waits for it, however loaded the machine.
+    /// </summary>
     public static async Task WaitUntil(Func<bool> condition)
     {
-        for (var i = 0; i < 1000 && !condition(); i++) await Task.Delay(10);
+        for (var i = 0; i < 60_000 && !condition(); i++) await Task.Delay(10);
         Assert.True(condition());
     }
 }

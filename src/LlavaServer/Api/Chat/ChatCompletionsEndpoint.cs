@@ -23,7 +23,7 @@ internal static class ChatCompletionsEndpoint
                 StatusCodes.Status413PayloadTooLarge, StatusCodes.Status429TooManyRequests, StatusCodes.Status503ServiceUnavailable);
 
     private static async Task<IResult> HandleAsync(HttpContext context, EngineHost host, ServerOptions options,
-        ImageUrlResolver images, ServerMetrics metrics, ILoggerFactory loggers)
+        ImageUrlResolver images, ServerMetrics metrics, InFlightRequests inFlight, ILoggerFactory loggers)
     {
         var requestStart = Stopwatch.GetTimestamp();
         var requestStartTime = DateTimeOffset.UtcNow;
@@ -39,18 +39,19 @@ internal static class ChatCompletionsEndpoint
         ChatOutput output;
         try
         {
-            var prompt = await PreprocessAsync(request, engine, images, options, metrics, context.RequestAborted);
+            PreparedPrompt prompt;
+            using (var preprocessing = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, inFlight.DrainDeadline))
+                prompt = await PreprocessAsync(request, engine, images, options, metrics, preprocessing.Token);
             var room = engine.Model.MaxModelLength - prompt.TokenIds.Count;
             var maxTokens = plan.MaxTokens ?? Math.Max(1, Math.Min(room, options.DefaultMaxTokens));
             var choices = ChatRequestMapper.PerChoice(plan.Sampling, maxTokens, plan.Choices);
 
             telemetry = new CompletionTelemetry(metrics, loggers.CreateLogger("LlavaServer.ChatCompletions"), span,
                 requestStart, requestStartTime, plan.Choices);
-            run = await CompletionRun.StartAsync(engine, prompt, choices, context.RequestAborted);
+            run = await CompletionRun.StartAsync(engine, prompt, choices, context.RequestAborted, inFlight.DrainDeadline);
             telemetry.Submitted(prompt.TokenIds.Count);
             output = new ChatOutput(ChatOutput.NewId(), requestStartTime.ToUnixTimeSeconds(), engine.Model.Name,
-                plan.Sampling.TopLogprobs is null ? null : new LogprobFormatter(engine.Tokenizer),
-                StopTokenIds(engine, plan));
+                plan.Sampling.TopLogprobs is null ? null : new LogprobFormatter(engine.Tokenizer));
         }
         catch (Exception e)
         {
@@ -93,24 +94,9 @@ internal static class ChatCompletionsEndpoint
         var messages = await MessageMapper.MapAsync(request.Messages, images, options.MaxImagesPerRequest, cancellationToken);
         var imageCount = MessageMapper.CountImages(messages);
         span?.SetTag("llava.images", imageCount);
-        PreparedPrompt prompt;
-        try
-        {
-            prompt = engine.Prompts.Build(messages);
-        }
-        catch (PromptException e)
-        {
-            throw ApiException.BadRequest(e.Message, e.Param ?? "messages");
-        }
+        var prompt = engine.Prompts.Build(messages);
         metrics.ImagesProcessed(imageCount);
         span?.SetTag("llava.prompt_tokens", prompt.TokenIds.Count);
         return prompt;
-    }
-
-    private static HashSet<int> StopTokenIds(LlavaEngine engine, ChatPlan plan)
-    {
-        var ids = new HashSet<int>(plan.Sampling.StopTokenIds);
-        if (!plan.Sampling.IgnoreEos) ids.Add(engine.Tokenizer.EosTokenId);
-        return ids;
     }
 }

@@ -5,16 +5,14 @@ namespace LlavaServer.Api.Chat;
 
 /// <summary>What every response of one chat request shares: its id, model, and how to report logprobs.</summary>
 /// <param name="Logprobs">Null when the request did not ask for logprobs.</param>
-/// <param name="StopTokenIds">
-/// Tokens that end a sequence (EOS unless ignore_eos, plus stop_token_ids). They arrive as token events but,
-/// as with OpenAI, appear neither in the text nor in <c>logprobs.content</c>.
-/// </param>
-internal sealed record ChatOutput(string Id, long Created, string Model, LogprobFormatter? Logprobs, IReadOnlySet<int> StopTokenIds)
+internal sealed record ChatOutput(string Id, long Created, string Model, LogprobFormatter? Logprobs)
 {
     public static string NewId() => "chatcmpl-" + Guid.NewGuid().ToString("N");
 
+    /// <summary>
+    /// The token's <c>logprobs.content</c> entry; none for a token that ended the sequence, which the engine sends
+    /// without logprobs (as with OpenAI, it appears neither in the text nor in the logprobs).
+    /// </summary>
     public ContentLogprob? LogprobOf(GenerationEvent item) =>
-        Logprobs is not null && item is { Logprobs: { } step, TokenId: { } id } && !StopTokenIds.Contains(id)
-            ? Logprobs.Format(step)
-            : null;
+        Logprobs is not null && item.Logprobs is { } step ? Logprobs.Format(step) : null;
 }

@@ -1,5 +1,4 @@
 using System.Text;
-using Llava.Engine.Generation;
 using LlavaServer.Api.Contracts;
 using LlavaServer.Api.Errors;
 
@@ -11,23 +10,17 @@ internal sealed class ChatResponseCollector(ChatOutput output, int choices)
     private readonly StringBuilder[] _text = Enumerable.Range(0, choices).Select(_ => new StringBuilder()).ToArray();
     private readonly List<ContentLogprob>[] _logprobs = Enumerable.Range(0, choices).Select(_ => new List<ContentLogprob>()).ToArray();
     private readonly string?[] _finish = new string?[choices];
-    private int _promptTokens;
-    private int _completionTokens;
+    private readonly UsageTally _usage = new();
 
     public void Add(ChoiceEvent item)
     {
-        if (item.Error is EngineTimeoutException timeout) throw GenerationErrors.ToApiException(timeout);
         if (item.Error is { } error)
-            throw new InvalidOperationException($"generation of choice {item.Index} failed", error);
+            throw (Exception?)EngineErrors.Map(error) ?? new InvalidOperationException($"generation of choice {item.Index} failed", error);
         var generated = item.Event!;
         _text[item.Index].Append(generated.Text);
         if (output.LogprobOf(generated) is { } logprob) _logprobs[item.Index].Add(logprob);
         if (generated.Finish is { } finish) _finish[item.Index] = FinishReasons.Name(finish);
-        if (generated.Usage is { } usage)
-        {
-            _promptTokens = usage.PromptTokens;
-            _completionTokens += usage.CompletionTokens;
-        }
+        if (generated.Usage is { } usage) _usage.Add(usage);
     }
 
     public ChatCompletionResponse Build()
@@ -38,7 +31,6 @@ internal sealed class ChatResponseCollector(ChatOutput output, int choices)
             output.Logprobs is null ? null : new ChoiceLogprobs(_logprobs[i], null),
             _finish[i] ?? throw new ApiException(StatusCodes.Status500InternalServerError,
                 "Generation ended without a finish reason.", ErrorTypes.Server))).ToList();
-        return new ChatCompletionResponse(output.Id, "chat.completion", output.Created, output.Model, choices,
-            new Usage(_promptTokens, _completionTokens, _promptTokens + _completionTokens), null);
+        return new ChatCompletionResponse(output.Id, "chat.completion", output.Created, output.Model, choices, _usage.Build(), null);
     }
 }

@@ -24,13 +24,13 @@ internal sealed class ChatStreamWriter(ChatOutput output, int choices, bool incl
             for (var i = 0; i < choices; i++) yield return Chunk(i, new ChunkDelta("assistant", ""), null, null);
 
             var pending = Enumerable.Range(0, choices).Select(_ => new List<ContentLogprob>()).ToArray();
-            int promptTokens = 0, completionTokens = 0;
+            var usage = new UsageTally();
             await foreach (var item in run.ReadAllAsync(cancellationToken))
             {
                 telemetry.Observe(item);
                 if (item.Error is not null)
                 {
-                    yield return ErrorResponses.Json(GenerationErrors.ToApiException(item.Error));
+                    yield return ErrorResponses.Json(EngineErrors.ForStream(item.Error));
                     yield return Done;
                     aborted = false;
                     yield break;
@@ -44,8 +44,7 @@ internal sealed class ChatStreamWriter(ChatOutput output, int choices, bool incl
                 {
                     yield return Chunk(item.Index, new ChunkDelta(null, null), Take(pending[item.Index]) is { Content.Count: > 0 } rest ? rest : null,
                         FinishReasons.Name(finish));
-                    promptTokens = generated.Usage?.PromptTokens ?? promptTokens;
-                    completionTokens += generated.Usage?.CompletionTokens ?? 0;
+                    if (generated.Usage is { } finished) usage.Add(finished);
                 }
             }
 
@@ -53,7 +52,7 @@ internal sealed class ChatStreamWriter(ChatOutput output, int choices, bool incl
             {
                 yield return JsonSerializer.Serialize(
                     new ChatCompletionChunkWithUsage(output.Id, "chat.completion.chunk", output.Created, output.Model, null, [],
-                        new Usage(promptTokens, completionTokens, promptTokens + completionTokens)),
+                        usage.Build()),
                     ApiJson.Context.ChatCompletionChunkWithUsage);
             }
             yield return Done;

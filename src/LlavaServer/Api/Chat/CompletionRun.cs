@@ -21,41 +21,44 @@ internal sealed class CompletionRun : IAsyncDisposable
     private readonly CancellationTokenSource _cancel;
     private readonly Channel<ChoiceEvent> _events = Channel.CreateUnbounded<ChoiceEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _pumps;
+    private readonly CancellationTokenRegistration _drained;
 
-    private CompletionRun(IReadOnlyList<IAsyncEnumerable<GenerationEvent>> sequences, CancellationTokenSource cancel)
+    private CompletionRun(IReadOnlyList<IAsyncEnumerable<GenerationEvent>> sequences, CancellationTokenSource cancel,
+        CancellationToken drainDeadline)
     {
         _cancel = cancel;
         _pumps = Task.WhenAll(sequences.Select((sequence, index) => Task.Run(() => PumpAsync(index, sequence))))
             .ContinueWith(_ => _events.Writer.TryComplete(), TaskScheduler.Default);
+        _drained = drainDeadline.Register(() =>
+        {
+            _events.Writer.TryWrite(new ChoiceEvent(0, null, ApiException.ShuttingDown(), Stopwatch.GetTimestamp()));
+            _events.Writer.TryComplete();
+        });
     }
 
     /// <summary>
-    /// Submits every choice. Refusals surface as API errors: 400 for parameters or a prompt too long for
-    /// the context, 429 when the engine's queue is full (choices already queued are withdrawn).
+    /// Submits every choice. Refusals (a prompt too long for the context, a full queue, …) surface as the engine's
+    /// exceptions for <see cref="EngineErrors"/>, after the choices already queued are withdrawn. At
+    /// <paramref name="drainDeadline"/> the run cancels its sequences and its events end with a
+    /// <c>server_shutting_down</c> error.
     /// </summary>
     public static async Task<CompletionRun> StartAsync(IGenerationEngine engine, PreparedPrompt prompt,
-        IReadOnlyList<SamplingParams> choices, CancellationToken requestAborted)
+        IReadOnlyList<SamplingParams> choices, CancellationToken requestAborted, CancellationToken drainDeadline)
     {
-        var cancel = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+        var cancel = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, drainDeadline);
         var sequences = new List<IAsyncEnumerable<GenerationEvent>>(choices.Count);
         try
         {
             foreach (var parameters in choices) sequences.Add(engine.GenerateAsync(prompt, parameters, cancel.Token));
-            return new CompletionRun(sequences, cancel);
+            return new CompletionRun(sequences, cancel, drainDeadline);
         }
         catch (Exception e)
         {
             await cancel.CancelAsync();
             foreach (var sequence in sequences) await WithdrawAsync(sequence, cancel.Token);
             cancel.Dispose();
-            throw e switch
-            {
-                ArgumentException argument => ApiException.FromArgument(argument),
-                PromptException tooLong => ApiException.BadRequest(tooLong.Message, tooLong.Param ?? "messages", "context_length_exceeded"),
-                EngineBusyException busy => new ApiException(StatusCodes.Status429TooManyRequests, busy.Message,
-                    ErrorTypes.RateLimit, code: "rate_limit_exceeded") { RetryAfterSeconds = 1 },
-                _ => e,
-            };
+            if (e is ArgumentException argument) throw ApiException.FromArgument(argument);
+            throw;
         }
     }
 
@@ -96,6 +99,7 @@ internal sealed class CompletionRun : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _drained.DisposeAsync();
         await _cancel.CancelAsync();
         await _pumps;
         _cancel.Dispose();

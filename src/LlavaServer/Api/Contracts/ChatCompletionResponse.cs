@@ -18,7 +18,10 @@ public sealed record ChatChoice(int Index, AssistantMessage Message, ChoiceLogpr
 public sealed record AssistantMessage(string Role, string Content, string? Refusal);
 
 /// <param name="PromptTokens">Includes one position per image feature.</param>
-public sealed record Usage(int PromptTokens, int CompletionTokens, int TotalTokens);
+public sealed record Usage(int PromptTokens, int CompletionTokens, int TotalTokens, PromptTokensDetails PromptTokensDetails);
+
+/// <param name="CachedTokens">Prompt positions (image positions included) reused from the prefix cache, not computed.</param>
+public sealed record PromptTokensDetails(int CachedTokens);
 
 public sealed record ChoiceLogprobs(IReadOnlyList<ContentLogprob> Content, string? Refusal);
 

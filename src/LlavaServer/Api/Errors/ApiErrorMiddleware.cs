@@ -1,12 +1,15 @@
+using LlavaServer.Hosting;
+
 namespace LlavaServer.Api.Errors;
 
 /// <summary>
-/// Turns every failure into the OpenAI envelope: <see cref="ApiException"/> with its status, Kestrel's
-/// bad-request errors (413 body too large, …) with theirs, anything else a 500 that shows no stack trace.
+/// Turns every failure into the OpenAI envelope: <see cref="ApiException"/> and the engine's refusals with the status
+/// <see cref="EngineErrors"/> gives them, Kestrel's bad-request errors (413 body too large, …) with theirs, work cut
+/// by the drain deadline a 503, anything else a 500 that shows no stack trace.
 /// </summary>
 public sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorMiddleware> logger)
 {
-    public async Task InvokeAsync(HttpContext context)
+    public async Task InvokeAsync(HttpContext context, InFlightRequests inFlight)
     {
         try
         {
@@ -16,14 +19,18 @@ public sealed class ApiErrorMiddleware(RequestDelegate next, ILogger<ApiErrorMid
         {
             logger.LogInformation("client disconnected from {Method} {Path}", context.Request.Method, context.Request.Path);
         }
-        catch (ApiException e)
+        catch (OperationCanceledException) when (inFlight.DrainDeadline.IsCancellationRequested)
         {
-            await WriteIfPossibleAsync(context, e);
+            await WriteIfPossibleAsync(context, ApiException.ShuttingDown());
         }
         catch (BadHttpRequestException e)
         {
             var code = e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "request_too_large" : null;
             await WriteIfPossibleAsync(context, new ApiException(e.StatusCode, e.Message, ErrorTypes.InvalidRequest, code: code));
+        }
+        catch (Exception e) when (EngineErrors.Map(e) is not null)
+        {
+            await WriteIfPossibleAsync(context, EngineErrors.Map(e)!);
         }
         catch (Exception e)
         {

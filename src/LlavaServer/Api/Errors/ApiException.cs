@@ -22,6 +22,11 @@ public sealed class ApiException(int status, string message, string type, string
         return BadRequest(message, e.ParamName);
     }
 
+    /// <summary>A request still running when the server's drain time ran out.</summary>
+    public static ApiException ShuttingDown() =>
+        new(StatusCodes.Status503ServiceUnavailable, "The server is shutting down; the request was not completed.",
+            ErrorTypes.Server, code: "server_shutting_down");
+
     public static ApiException NotReady(string message) =>
         new(StatusCodes.Status503ServiceUnavailable, message, ErrorTypes.ServiceUnavailable, code: "model_not_ready")
         {
