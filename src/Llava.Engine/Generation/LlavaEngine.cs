@@ -57,7 +57,8 @@ public sealed class LlavaEngine : IGenerationEngine
 
             Tokenizer = LlavaTokenizer.Load(path);
             Model = new ModelInfo(options.ServedModelName ?? new DirectoryInfo(path).Name, path, maxLength, config.ImageSeqLen);
-            Prompts = new PromptBuilder(Tokenizer, ChatTemplate.FromModelDirectory(path), imageProcessor, config.ImageSeqLen, options.ImageLimits);
+            Prompts = new PromptBuilder(Tokenizer, ChatTemplate.FromModelDirectory(path), imageProcessor, config.ImageSeqLen,
+                options.ImageLimits, maxLength, options.ImageDecodeConcurrency);
             _eosTokenIds = GenerationConfigEos(path) ?? [Tokenizer.EosTokenId];
             _cache = _model.CreateKvCache(options.MaxRunningSequences, maxLength);
             _imageTokenId = config.ImageTokenIdResolved;
@@ -87,6 +88,12 @@ public sealed class LlavaEngine : IGenerationEngine
     /// </summary>
     public long LiveTensorCount => _core.LiveTensorCount;
 
+    /// <summary>
+    /// Whether <paramref name="sequences"/> more would be queued now rather than refused; lets a request be turned
+    /// away (429) before its images are decoded. A later submission can still be refused if others got there first.
+    /// </summary>
+    public bool HasQueueRoom(int sequences) => _core.HasQueueRoom(sequences);
+
     /// <summary>Queue, cache and throughput figures as of the last engine step (cheap; for status endpoints).</summary>
     public EngineStats GetStats() => _core.Stats with { WaitingRequests = _core.WaitingCount };
 
@@ -97,13 +104,16 @@ public sealed class LlavaEngine : IGenerationEngine
     public IAsyncEnumerable<GenerationEvent> GenerateAsync(PreparedPrompt prompt, SamplingParams parameters,
         CancellationToken cancellationToken = default)
     {
-        parameters.Validate();
+        parameters.Validate(Tokenizer.VocabularySize);
         var total = prompt.TokenIds.Count + parameters.MaxTokens;
         if (total > Model.MaxModelLength)
         {
             throw new PromptException(
                 $"This model's maximum context length is {Model.MaxModelLength} tokens. However, you requested {total} tokens ({prompt.TokenIds.Count} in the messages, {parameters.MaxTokens} in the completion). Please reduce the length of the messages or completion.",
-                "messages");
+                "messages")
+            {
+                ExceedsContext = true,
+            };
         }
 
         foreach (var image in prompt.Images)

@@ -5,4 +5,7 @@ public sealed class PromptException(string message, string? param = null) : Exce
 {
     /// <summary>The request field at fault, when known (OpenAI's error <c>param</c>).</summary>
     public string? Param { get; } = param;
+
+    /// <summary>The prompt is too long for the model's context (OpenAI's <c>context_length_exceeded</c>).</summary>
+    public bool ExceedsContext { get; init; }
 }

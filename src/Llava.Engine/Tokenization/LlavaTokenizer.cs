@@ -75,6 +75,11 @@ public sealed class LlavaTokenizer
             verbatim.TryAdd(content, id);
         }
         _splitter = new AddedTokenSplitter(verbatim.Select(p => (p.Key, p.Value)));
+        MaxCharactersPerToken = Enumerable.Range(0, model.Pieces.Count)
+            .Where(id => model.Types[id] == SentencePieceType.Normal)
+            .Select(id => model.Pieces[id].Length)
+            .Concat(verbatim.Keys.Select(content => content.Length))
+            .Max();
         _decodeTable = new DecodeTable(_tokenText, _special, config.Decoding);
     }
 
@@ -91,6 +96,13 @@ public sealed class LlavaTokenizer
 
     public bool AddBosToken { get; }
     public bool AddEosToken { get; }
+
+    /// <summary>
+    /// The most characters of input one token can stand for: the longest piece (a ▁ stands for one space) or
+    /// token matched verbatim; byte pieces stand for less than a character. A text longer than this many
+    /// characters per token allowed cannot fit, whatever its tokens (16 for Llama's vocabulary).
+    /// </summary>
+    public int MaxCharactersPerToken { get; }
 
     /// <summary>
     /// Reads <c>tokenizer.model</c> and, when present, <c>tokenizer_config.json</c>,

@@ -30,7 +30,7 @@ internal static class ChatCompletionsEndpoint
         var engine = host.Engine ?? throw ApiException.NotReady("The model is not loaded yet.");
         var request = await RequestBodyReader.ReadAsync(context, ApiJson.Context.ChatCompletionRequest);
         ModelsEndpoints.CheckModel(request.Model, engine);
-        var plan = ChatRequestMapper.Plan(request, options);
+        var plan = ChatRequestMapper.Plan(request, options, engine.Tokenizer.VocabularySize);
 
         var span = ServerTracing.Source.StartActivity("chat.completion");
         span?.SetTag("gen_ai.request.model", engine.Model.Name);
@@ -39,7 +39,7 @@ internal static class ChatCompletionsEndpoint
         ChatOutput output;
         try
         {
-            var prompt = await PreprocessAsync(request, engine, images, options, metrics, context.RequestAborted);
+            var prompt = await PreprocessAsync(request, plan, engine, images, options, metrics, context.RequestAborted);
             var room = engine.Model.MaxModelLength - prompt.TokenIds.Count;
             var maxTokens = plan.MaxTokens ?? Math.Max(1, Math.Min(room, options.DefaultMaxTokens));
             var choices = ChatRequestMapper.PerChoice(plan.Sampling, maxTokens, plan.Choices);
@@ -86,21 +86,24 @@ internal static class ChatCompletionsEndpoint
         return TypedResults.Json(collector.Build(), ApiJson.Context.ChatCompletionResponse);
     }
 
-    private static async Task<PreparedPrompt> PreprocessAsync(ChatCompletionRequest request, LlavaEngine engine,
+    private static async Task<PreparedPrompt> PreprocessAsync(ChatCompletionRequest request, ChatPlan plan, LlavaEngine engine,
         ImageUrlResolver images, ServerOptions options, ServerMetrics metrics, CancellationToken cancellationToken)
     {
         using var span = ServerTracing.Source.StartActivity("preprocess");
         var messages = await MessageMapper.MapAsync(request.Messages, images, options.MaxImagesPerRequest, cancellationToken);
         var imageCount = MessageMapper.CountImages(messages);
         span?.SetTag("llava.images", imageCount);
+        // Decoding images is the costly part of a request that a full queue would refuse anyway.
+        if (!engine.HasQueueRoom(plan.Choices))
+            throw ApiException.Busy("The server is at capacity; retry shortly.");
         PreparedPrompt prompt;
         try
         {
-            prompt = engine.Prompts.Build(messages);
+            prompt = await engine.Prompts.BuildAsync(messages, cancellationToken: cancellationToken);
         }
         catch (PromptException e)
         {
-            throw ApiException.BadRequest(e.Message, e.Param ?? "messages");
+            throw ApiException.FromPrompt(e);
         }
         metrics.ImagesProcessed(imageCount);
         span?.SetTag("llava.prompt_tokens", prompt.TokenIds.Count);

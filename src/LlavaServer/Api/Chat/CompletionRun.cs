@@ -52,8 +52,7 @@ internal sealed class CompletionRun : IAsyncDisposable
             {
                 ArgumentException argument => ApiException.FromArgument(argument),
                 PromptException tooLong => ApiException.BadRequest(tooLong.Message, tooLong.Param ?? "messages", "context_length_exceeded"),
-                EngineBusyException busy => new ApiException(StatusCodes.Status429TooManyRequests, busy.Message,
-                    ErrorTypes.RateLimit, code: "rate_limit_exceeded") { RetryAfterSeconds = 1 },
+                EngineBusyException busy => ApiException.Busy(busy.Message),
                 _ => e,
             };
         }

@@ -1,3 +1,5 @@
+using Llava.Engine.Prompting;
+
 namespace LlavaServer.Api.Errors;
 
 /// <summary>A request that ends in an OpenAI-style error envelope with this status.</summary>
@@ -21,6 +23,14 @@ public sealed class ApiException(int status, string message, string type, string
         var message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "");
         return BadRequest(message, e.ParamName);
     }
+
+    /// <summary>The engine's queue is full: 429, which clients retry.</summary>
+    public static ApiException Busy(string message) =>
+        new(StatusCodes.Status429TooManyRequests, message, ErrorTypes.RateLimit, code: "rate_limit_exceeded") { RetryAfterSeconds = 1 };
+
+    /// <summary>A prompt the engine refused: 400, with <c>context_length_exceeded</c> when it is too long.</summary>
+    public static ApiException FromPrompt(PromptException e) =>
+        BadRequest(e.Message, e.Param ?? "messages", e.ExceedsContext ? "context_length_exceeded" : null);
 
     public static ApiException NotReady(string message) =>
         new(StatusCodes.Status503ServiceUnavailable, message, ErrorTypes.ServiceUnavailable, code: "model_not_ready")
