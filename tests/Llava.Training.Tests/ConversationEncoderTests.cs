@@ -47,7 +47,8 @@ public sealed class ConversationEncoderTests : IClassFixture<ConversationEncoder
 
         var png = File.ReadAllBytes(Path.Combine(_setup.Tiny.Images.Folder, "train-000000.png"));
         var builder = new PromptBuilder(tokenizer, _setup.Tiny.Template,
-            Engine.Imaging.ClipImageProcessor.Load(_setup.Tiny.ModelDir), ImageSeq, new Engine.Imaging.ImageLimits());
+            Engine.Imaging.ClipImageProcessor.Load(_setup.Tiny.ModelDir), ImageSeq, new Engine.Imaging.ImageLimits(),
+            maxModelLength: 2048, imageDecodeConcurrency: 1);
         var served = builder.Build([new ChatMessage("user", [new ImagePart(png), new TextPart("Where is the blue star?")])]);
 
         var firstLabel = Array.FindIndex(encoded.Labels, l => l != EncodedConversation.Ignore);

@@ -63,6 +63,10 @@ public class ErrorTests(ApiServer server)
         { "audio", """{"voice": "alloy", "format": "wav"}""", "audio" },
         { "modalities", """["text", "audio"]""", "modalities" },
         { "stop", """["a", ""]""", "stop" },
+        { "stop", $"\"{new string('x', 257)}\"", "stop" },
+        { "stop_token_ids", "[1000000]", "stop_token_ids" },
+        { "stop_token_ids", "[-1]", "stop_token_ids" },
+        { "stop_token_ids", $"[{string.Join(",", Enumerable.Repeat(2, 129))}]", "stop_token_ids" },
     };
 
     [Theory]
@@ -80,6 +84,41 @@ public class ErrorTests(ApiServer server)
         body["top_logprobs"] = 21;
         using var response = await PostAsync(body);
         await ErrorEnvelope.AssertAsync(response, HttpStatusCode.BadRequest, InvalidRequest, "top_logprobs");
+    }
+
+    [Fact]
+    public async Task LogprobsTimesChoicesTimesLengthIsBounded()
+    {
+        // 8 × 2000 × 21 entries would be a response of hundreds of megabytes.
+        var body = With("logprobs", true);
+        body["top_logprobs"] = 20;
+        body["n"] = 8;
+        body["max_tokens"] = 2000;
+        using var response = await PostAsync(body);
+        await ErrorEnvelope.AssertAsync(response, HttpStatusCode.BadRequest, InvalidRequest, "logprobs");
+
+        body["max_tokens"] = 4;
+        using var allowed = await PostAsync(body);
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+    }
+
+    [Fact]
+    public async Task TemperatureJustAboveZeroGivesTheGreedyTokens()
+    {
+        async Task<string> ContentAsync(double temperature)
+        {
+            var body = Hello(maxTokens: 8);
+            body["temperature"] = temperature;
+            body["ignore_eos"] = true;
+            using var response = await PostAsync(body);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var root = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            return root["choices"]![0]!["message"]!["content"]!.GetValue<string>();
+        }
+
+        var greedy = await ContentAsync(0);
+        Assert.Equal(greedy, await ContentAsync(1e-30));
+        Assert.Equal(greedy, await ContentAsync(1e-40));
     }
 
     [Fact]

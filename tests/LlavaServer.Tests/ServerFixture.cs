@@ -62,6 +62,23 @@ public sealed class QueueDeadlineServer : ServerFixture
         ["--max-model-len", "2048", "--max-num-seqs", "1", "--max-waiting-requests", "4", "--queue-timeout", "0.3"];
 }
 
+/// <summary>
+/// Image limits of its own (a small pixel limit, a byte limit above the decoder's former 20,000,000) and one decode
+/// slot with one waiting place, so a third request finds the queue full.
+/// </summary>
+public sealed class LimitedServer : ServerFixture
+{
+    public const long MaxImagePixels = 1_000_000;
+    public const long MaxImageBytes = 25_000_000;
+
+    protected override IEnumerable<string> Arguments =>
+    [
+        "--max-image-pixels", MaxImagePixels.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--max-image-bytes", MaxImageBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--max-num-seqs", "1", "--max-waiting-requests", "1",
+    ];
+}
+
 /// <summary>No <c>--model</c>: what <c>dotnet run --project src/LlavaServer</c> serves.</summary>
 public sealed class DefaultModelServer : ServerFixture
 {
@@ -76,6 +93,9 @@ public sealed class GuardedServerCollection : ICollectionFixture<GuardedServer>;
 
 [CollectionDefinition(nameof(QueueDeadlineServer))]
 public sealed class QueueDeadlineServerCollection : ICollectionFixture<QueueDeadlineServer>;
+
+[CollectionDefinition(nameof(LimitedServer))]
+public sealed class LimitedServerCollection : ICollectionFixture<LimitedServer>;
 
 [CollectionDefinition(nameof(DefaultModelServer))]
 public sealed class DefaultModelServerCollection : ICollectionFixture<DefaultModelServer>;

@@ -76,6 +76,9 @@ public sealed record EngineOptions
     /// </summary>
     public Action<EngineFaultPoint, SamplingParams>? FaultInjector { get; init; }
 
+    /// <summary>Images decoded and preprocessed at once, across all requests; the rest wait (bounds decode memory).</summary>
+    public int ImageDecodeConcurrency { get; init; } = Environment.ProcessorCount;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of range.</summary>
     public void Validate()
     {
@@ -89,6 +92,7 @@ public sealed record EngineOptions
         Check(ImageCacheMegabytes >= 0 && double.IsFinite(ImageCacheMegabytes), nameof(ImageCacheMegabytes), "must not be negative");
         Check(PrefixCacheMinTokens >= 1, nameof(PrefixCacheMinTokens), "must be at least 1");
         Check(PrefixCacheMaxSlots is null or >= 0, nameof(PrefixCacheMaxSlots), "must not be negative");
+        Check(ImageDecodeConcurrency >= 1, nameof(ImageDecodeConcurrency), "must be at least 1");
     }
 
     private static void Check(bool ok, string option, string message)

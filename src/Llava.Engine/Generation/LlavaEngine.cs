@@ -57,7 +57,8 @@ public sealed class LlavaEngine : IGenerationEngine
             Model = new ModelInfo(options.ServedModelName ?? new DirectoryInfo(path).Name, path, maxLength, config.ImageSeqLen);
             var template = ChatTemplate.FromModelDirectory(path, templateOverride: options.ChatTemplate,
                 contentFormat: options.ChatTemplateContentFormat);
-            Prompts = new PromptBuilder(Tokenizer, template, imageProcessor, config.ImageSeqLen, options.ImageLimits);
+            Prompts = new PromptBuilder(Tokenizer, template, imageProcessor, config.ImageSeqLen,
+                options.ImageLimits, maxLength, options.ImageDecodeConcurrency);
             EosTokenIds = StopTokens.Eos(path, config.Text.EosTokenId, Tokenizer.EosTokenId);
             _cache = _model.CreateKvCache(options.MaxRunningSequences, maxLength);
             _imageTokenId = config.ImageTokenIdResolved;
@@ -90,6 +91,12 @@ public sealed class LlavaEngine : IGenerationEngine
     /// </summary>
     public long LiveTensorCount => _core.LiveTensorCount;
 
+    /// <summary>
+    /// Whether <paramref name="sequences"/> more would be queued now rather than refused; lets a request be turned
+    /// away (429) before its images are decoded. A later submission can still be refused if others got there first.
+    /// </summary>
+    public bool HasQueueRoom(int sequences) => _core.HasQueueRoom(sequences);
+
     /// <summary>Queue, cache and throughput figures as of the last engine step (cheap; for status endpoints).</summary>
     public EngineStats GetStats() => _core.Stats with { WaitingRequests = _core.WaitingCount };
 
@@ -100,7 +107,7 @@ public sealed class LlavaEngine : IGenerationEngine
     public IAsyncEnumerable<GenerationEvent> GenerateAsync(PreparedPrompt prompt, SamplingParams parameters,
         CancellationToken cancellationToken = default)
     {
-        parameters.Validate();
+        parameters.Validate(Tokenizer.VocabularySize);
         var total = prompt.TokenIds.Count + parameters.MaxTokens;
         if (total > Model.MaxModelLength)
         {

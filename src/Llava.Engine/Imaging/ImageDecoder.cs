@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.Runtime.InteropServices;
 using SkiaSharp;
 
 namespace Llava.Engine.Imaging;
@@ -23,7 +23,7 @@ public static class ImageDecoder
             ?? throw new ImageDecodeException("unsupported image format (accepted: PNG, JPEG, GIF, BMP, WebP)");
         string name = format.ToString().ToUpperInvariant();
 
-        using var data = SKData.CreateCopy(encoded);
+        using var data = format == EncodedImageFormat.Png ? PngLargeChunkFilter.ToSkiaData(encoded) : SKData.CreateCopy(encoded);
         using var codec = SKCodec.Create(data)
             ?? throw new ImageDecodeException($"corrupt {name} image: the header could not be read");
         if (codec.EncodedFormat != ToSkiaFormat(format))
@@ -39,45 +39,44 @@ public static class ImageDecoder
         if (pixels * 4 > Array.MaxLength)
             throw new ImageDecodeException($"image is {width}x{height}, too large to decode");
 
+        // Native memory, freed here: a pooled array of this size would stay in the pool after a burst of large images.
         int length = (int)(pixels * 4);
-        byte[] rgba = ArrayPool<byte>.Shared.Rent(length);
-        try
+        unsafe
         {
-            DecodeRgba(codec, name, width, height, rgba);
-            var stored = rgba.AsSpan(0, length);
-            int orientation = (int)codec.EncodedOrigin;
-            switch (format)
+            byte* rgba = (byte*)NativeMemory.Alloc((nuint)length);
+            try
             {
-                case EncodedImageFormat.Gif:
-                    FillTransparent(stored, GifTransparentFill.Read(encoded));
-                    break;
-                case EncodedImageFormat.Png:
-                    // Skia does not read PNG eXIf chunks; Pillow's exif_transpose does.
-                    var png = PngChunks.Read(encoded);
-                    orientation = png.Orientation;
-                    if (png.IsGray16)
-                        PngGray16Decoder.Decode(png, width, height, stored);
-                    break;
-            }
+                var stored = new Span<byte>(rgba, length);
+                DecodeRgba(codec, name, width, height, rgba);
+                int orientation = (int)codec.EncodedOrigin;
+                switch (format)
+                {
+                    case EncodedImageFormat.Gif:
+                        FillTransparent(stored, GifTransparentFill.Read(encoded));
+                        break;
+                    case EncodedImageFormat.Png:
+                        // Skia does not read PNG eXIf chunks; Pillow's exif_transpose does.
+                        var png = PngChunks.Read(encoded);
+                        orientation = png.Orientation;
+                        if (png.IsGray16)
+                            PngGray16Decoder.Decode(png, width, height, stored);
+                        break;
+                }
 
-            return ExifOrientation.ToUprightRgb(stored, width, height, orientation);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rgba);
+                return ExifOrientation.ToUprightRgb(stored, width, height, orientation);
+            }
+            finally
+            {
+                NativeMemory.Free(rgba);
+            }
         }
     }
 
-    private static void DecodeRgba(SKCodec codec, string formatName, int width, int height, byte[] rgba)
+    private static unsafe void DecodeRgba(SKCodec codec, string formatName, int width, int height, byte* rgba)
     {
         // No colour space on the target: Skia then converts nothing, matching Pillow, which ignores ICC profiles.
         var target = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        SKCodecResult result;
-        unsafe
-        {
-            fixed (byte* pixels = rgba)
-                result = codec.GetPixels(target, (IntPtr)pixels, width * 4, new SKCodecOptions(0));
-        }
+        var result = codec.GetPixels(target, (IntPtr)rgba, width * 4, new SKCodecOptions(0));
 
         switch (result)
         {

@@ -15,17 +15,37 @@ public sealed class PromptBuilder(
     ChatTemplate template,
     ClipImageProcessor imageProcessor,
     int imageSeqLength,
-    ImageLimits imageLimits)
+    ImageLimits imageLimits,
+    int maxModelLength,
+    int imageDecodeConcurrency)
 {
     private readonly int _imageTokenId = tokenizer.ImageTokenId
         ?? throw new InvalidOperationException("the tokenizer has no <image> token");
 
+    private readonly ImagePreparer _images = new(imageProcessor, imageLimits, imageDecodeConcurrency);
+
     public ChatTemplate Template => template;
 
-    /// <exception cref="PromptException">The messages cannot be served: the template refused them (its
-    /// <c>raise_exception</c> message verbatim) or failed on them, or the images do not match the placeholders.</exception>
-    public PreparedPrompt Build(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt = true)
+    /// <summary>
+    /// The longest text that could fit in the context. Longer text is refused before it is tokenized, so the
+    /// cost of a hostile prompt is bounded by the context, not by the request body.
+    /// </summary>
+    public long MaxPromptCharacters { get; } = (long)tokenizer.MaxCharactersPerToken * maxModelLength;
+
+    /// <summary>
+    /// <see cref="BuildAsync"/> for callers that serve one prompt at a time (command line, warm-up, evaluation):
+    /// they have nothing else to do while an image waits for a decode slot.
+    /// </summary>
+    public PreparedPrompt Build(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt = true) =>
+        BuildAsync(messages, addGenerationPrompt).GetAwaiter().GetResult();
+
+    /// <exception cref="PromptException">The text cannot fit, the template refused the messages (its
+    /// <c>raise_exception</c> message verbatim) or failed on them, the placeholders and images disagree, or an image
+    /// is refused.</exception>
+    public async Task<PreparedPrompt> BuildAsync(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt = true,
+        CancellationToken cancellationToken = default)
     {
+        EnsureFits(messages.Sum(TextLength), "messages");
         string text;
         try
         {
@@ -36,14 +56,8 @@ public sealed class PromptBuilder(
             // The template was parsed at load time, so a failure now is about these messages; vLLM answers 400 too.
             throw new PromptException(e.RaisedByTemplate ? e.Reason : $"the chat template cannot render these messages: {e.Message}", "messages");
         }
+        var ids = Encode(text, addSpecialTokens: true, "messages");
         var images = messages.SelectMany(m => m.Images).Select(i => i.Data).ToList();
-        return BuildFromText(text, images, addSpecialTokens: true);
-    }
-
-    /// <summary>A raw prompt (already templated) whose <c>&lt;image&gt;</c> markers match <paramref name="images"/>.</summary>
-    public PreparedPrompt BuildFromText(string text, IReadOnlyList<ReadOnlyMemory<byte>> images, bool addSpecialTokens)
-    {
-        var ids = tokenizer.Encode(text, addSpecialTokens);
         var placeholders = ids.Count(id => id == _imageTokenId);
         if (placeholders != images.Count)
         {
@@ -54,22 +68,38 @@ public sealed class PromptBuilder(
         var prepared = new List<PreparedImage>(images.Count);
         for (var i = 0; i < images.Count; i++)
         {
-            DecodedImage decoded;
             try
             {
-                decoded = ImageDecoder.Decode(images[i].Span, imageLimits);
+                prepared.Add(await _images.PrepareAsync(images[i], cancellationToken).ConfigureAwait(false));
             }
             catch (ImageDecodeException e)
             {
                 throw new PromptException($"image {i + 1}: {e.Message}", "messages");
             }
-            prepared.Add(new PreparedImage(
-                imageProcessor.Preprocess(decoded), imageProcessor.OutputHeight, imageProcessor.OutputWidth,
-                ImageHash.Compute(decoded)));
         }
 
         return new PreparedPrompt(text, Expand(ids), prepared);
     }
+
+    /// <summary>The token ids of a raw prompt (vLLM's <c>/tokenize</c> with a prompt), refused unread when it cannot fit.</summary>
+    /// <exception cref="PromptException">The text is longer than <see cref="MaxPromptCharacters"/>.</exception>
+    public IReadOnlyList<int> Encode(string text, bool addSpecialTokens, string param)
+    {
+        EnsureFits(text.Length, param);
+        return tokenizer.Encode(text, addSpecialTokens);
+    }
+
+    private void EnsureFits(long characters, string param)
+    {
+        if (characters <= MaxPromptCharacters)
+            return;
+        throw new PromptException(
+            $"This model's maximum context length is {maxModelLength} tokens, and no text longer than {MaxPromptCharacters} characters fits in it; this request has {characters} characters. Please reduce the length of the {param}.",
+            param, PromptProblem.TooLong);
+    }
+
+    private static long TextLength(ChatMessage message) =>
+        message.Text?.Length ?? message.Parts?.OfType<TextPart>().Sum(p => (long)p.Text.Length) ?? 0;
 
     private List<int> Expand(IReadOnlyList<int> ids)
     {

@@ -5,6 +5,21 @@ namespace Llava.Engine.Sampling;
 /// </summary>
 public sealed record SamplingParams
 {
+    /// <summary>
+    /// Temperatures below this sample greedily, as in vLLM (<c>_SAMPLING_EPS</c>): dividing float32 logits by a
+    /// smaller one overflows to infinities, whose differences are NaN, and the draw would pick an arbitrary token.
+    /// </summary>
+    public const double GreedyTemperature = 1e-5;
+
+    /// <summary>Most stop strings per request.</summary>
+    public const int MaxStopStrings = 16;
+
+    /// <summary>Longest stop string, in characters: streamed text is held back by up to this much.</summary>
+    public const int MaxStopLength = 256;
+
+    /// <summary>Most stop token ids per request.</summary>
+    public const int MaxStopTokenIds = 128;
+
     public double Temperature { get; init; } = 1.0;
     public double TopP { get; init; } = 1.0;
 
@@ -29,10 +44,11 @@ public sealed record SamplingParams
     /// <summary>Null: no logprobs. 0: the chosen token's logprob only. K: also the K most likely tokens.</summary>
     public int? TopLogprobs { get; init; }
 
-    public bool IsGreedy => Temperature <= 0 || TopK == 1;
+    public bool IsGreedy => Temperature < GreedyTemperature || TopK == 1;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid field (OpenAI's ranges).</summary>
-    public void Validate()
+    /// <param name="vocabularySize">When given, stop token ids must be below it.</param>
+    public void Validate(int? vocabularySize = null)
     {
         Check(Temperature is >= 0 and <= 2 && double.IsFinite(Temperature), "temperature", "must be between 0 and 2");
         Check(TopP is > 0 and <= 1, "top_p", "must be in (0, 1]");
@@ -42,7 +58,11 @@ public sealed record SamplingParams
         Check(RepetitionPenalty is > 0 and <= 10 && double.IsFinite(RepetitionPenalty), "repetition_penalty", "must be in (0, 10]");
         Check(MaxTokens >= 1, "max_tokens", "must be at least 1");
         Check(TopLogprobs is null or (>= 0 and <= 20), "top_logprobs", "must be between 0 and 20");
-        Check(Stop.Count <= 16 && Stop.All(s => s.Length > 0), "stop", "allows at most 16 non-empty strings");
+        Check(Stop.Count <= MaxStopStrings && Stop.All(s => s.Length is > 0 and <= MaxStopLength), "stop",
+            $"allows at most {MaxStopStrings} non-empty strings of at most {MaxStopLength} characters");
+        Check(StopTokenIds.Count <= MaxStopTokenIds, "stop_token_ids", $"allows at most {MaxStopTokenIds} ids");
+        foreach (var id in StopTokenIds)
+            Check(id >= 0 && id < (vocabularySize ?? int.MaxValue), "stop_token_ids", $"contains {id}, which is not a token id of this model");
     }
 
     private static void Check(bool ok, string field, string message)

@@ -77,6 +77,9 @@ internal sealed class EngineCore : IDisposable
     /// <summary>The snapshot taken after the last step.</summary>
     public EngineStats Stats => Volatile.Read(ref _stats);
 
+    /// <summary>Whether <see cref="TrySubmit"/> would accept <paramref name="sequences"/> more right now.</summary>
+    public bool HasQueueRoom(int sequences) => Volatile.Read(ref _queued) + sequences <= _options.MaxWaitingRequests;
+
     /// <summary>False when <c>MaxWaitingRequests</c> sequences are already queued.</summary>
     public bool TrySubmit(Sequence sequence)
     {

@@ -83,6 +83,7 @@ public sealed class LlavaTokenizer
             verbatim.TryAdd(content, id);
         }
         _splitter = new AddedTokenSplitter(verbatim.Select(p => (p.Key, p.Value)));
+        MaxCharactersPerToken = tokens.OfType<string>().Concat(verbatim.Keys).Max(content => content.Length);
         _decodeTable = new DecodeTable(_tokenText, _special, vocabulary.Decoding);
     }
 
@@ -104,6 +105,13 @@ public sealed class LlavaTokenizer
 
     /// <summary>Whether <see cref="Encode"/> with special tokens ends the ids with EOS.</summary>
     public bool AddEosToken => _suffixIds is [.., var last] && last == EosTokenId;
+
+    /// <summary>
+    /// The most characters of input one token can stand for, bounded by the longest token text (a ▁ stands for
+    /// one space, a byte-level token spells at least as many bytes as it stands for characters) or token matched
+    /// verbatim. A text longer than this many characters per token allowed cannot fit, whatever its tokens.
+    /// </summary>
+    public int MaxCharactersPerToken { get; }
 
     /// <summary>
     /// Reads a Hugging Face model folder's tokenizer: <c>tokenizer.model</c> (SentencePiece; then

@@ -39,12 +39,13 @@ internal static class TokenizerEndpoints
             throw ApiException.BadRequest("Give either 'prompt' or 'messages', not both.", "messages");
         if (request.Prompt is { } prompt)
         {
-            tokens = engine.Tokenizer.Encode(prompt, request.AddSpecialTokens ?? true).ToList();
+            tokens = engine.Prompts.Encode(prompt, request.AddSpecialTokens ?? true, "prompt").ToList();
         }
         else if (request.Messages is not null)
         {
             var messages = await MessageMapper.MapAsync(request.Messages, images, options.MaxImagesPerRequest, context.RequestAborted);
-            tokens = engine.Prompts.Build(messages, request.AddGenerationPrompt ?? true).TokenIds.ToList();
+            var built = await engine.Prompts.BuildAsync(messages, request.AddGenerationPrompt ?? true, context.RequestAborted);
+            tokens = built.TokenIds.ToList();
         }
         else
         {
@@ -62,6 +63,13 @@ internal static class TokenizerEndpoints
         var request = await RequestBodyReader.ReadAsync(context, ApiJson.Context.DetokenizeRequest);
         ModelsEndpoints.CheckModel(request.Model, engine);
         var tokens = request.Tokens ?? throw ApiException.BadRequest("'tokens' must be an array of token ids.", "tokens");
+        // Longer lists are no sequence of this model's, and decoding them would cost without bound.
+        if (tokens.Count > engine.Model.MaxModelLength)
+        {
+            throw ApiException.BadRequest(
+                $"'tokens' has {tokens.Count} ids; this model's sequences have at most {engine.Model.MaxModelLength}.",
+                "tokens", "context_length_exceeded");
+        }
         if (tokens.FindIndex(id => id < 0 || id >= engine.Tokenizer.VocabularySize) is var bad and >= 0)
             throw ApiException.BadRequest($"Token id {tokens[bad]} is outside the vocabulary.", $"tokens[{bad}]");
         var text = engine.Tokenizer.Decode(tokens, skipSpecialTokens: false);

@@ -37,6 +37,8 @@ public static class CommandLine
         new("shutdown-drain-seconds", "ShutdownDrainSeconds", "SEC", "on SIGTERM, time in-flight requests get to finish before they end with server_shutting_down (default 30)"),
         new("otlp-endpoint", "OtlpEndpoint", "URL", "export traces and metrics over OTLP to this collector (default: off)"),
         new("log-format", "LogFormat", "FMT", "text | json console logs (default text)"),
+        new("max-image-pixels", "MaxImagePixels", "N", "largest image in pixels, checked from its header (default 50000000)"),
+        new("image-decode-concurrency", "ImageDecodeConcurrency", "N", "images decoded at once across requests (default: one per core)"),
     ];
 
     /// <summary>The environment variables vLLM and this server read API keys from.</summary>

@@ -1,4 +1,5 @@
 using Llava.Engine.Generation;
+using Llava.Engine.Imaging;
 using Llava.Engine.Prompting;
 using Llava.Engine.Sampling;
 using Llava.Engine.Templating;
@@ -49,6 +50,8 @@ public sealed class EngineHost(ServerOptions options, EngineLoader loader, ILogg
         MaxRunningSequences = options.MaxNumSeqs,
         MaxWaitingRequests = options.MaxWaitingRequests,
         QueueTimeout = options.QueueTimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+        ImageLimits = new ImageLimits(options.MaxImageBytes, options.MaxImagePixels),
+        ImageDecodeConcurrency = options.ImageDecodeConcurrency ?? Environment.ProcessorCount,
     };
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -42,6 +42,8 @@ public static class OptionsLoader
         Check(o.LogFormat is "text" or "json", "--log-format must be text or json");
         Check(o.OtlpEndpoint is null || Uri.TryCreate(o.OtlpEndpoint, UriKind.Absolute, out _), "--otlp-endpoint must be an absolute URL");
         Check(o.Model is null || Directory.Exists(o.Model), $"--model: folder '{o.Model}' not found");
+        Check(o.MaxImagePixels >= 1, "--max-image-pixels must be at least 1");
+        Check(o.ImageDecodeConcurrency is null or >= 1, "--image-decode-concurrency must be at least 1");
     }
 
     private static void Check(bool ok, string message)

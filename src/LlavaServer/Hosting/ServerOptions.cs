@@ -83,4 +83,10 @@ public sealed class ServerOptions
 
     /// <summary><c>text</c> or <c>json</c> console logs.</summary>
     public string LogFormat { get; set; } = "text";
+
+    /// <summary>Largest image in pixels (width × height, read from its header before anything is decoded).</summary>
+    public long MaxImagePixels { get; set; } = 50_000_000;
+
+    /// <summary>Images decoded at once across all requests; null: one per core. Bounds the memory a burst of large images takes.</summary>
+    public int? ImageDecodeConcurrency { get; set; }
 }

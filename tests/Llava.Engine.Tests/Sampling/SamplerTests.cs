@@ -13,6 +13,20 @@ public class SamplerTests
         Assert.Equal(1, new Sampler(new SamplingParams { Temperature = 1, TopK = 1 }, []).Sample(Logits));
     }
 
+    [Theory]
+    [InlineData(1e-6)]
+    [InlineData(1e-30)]
+    [InlineData(1e-40)]
+    [InlineData(1e-300)]
+    [InlineData(double.Epsilon)]
+    public void TemperaturesBetweenZeroAndEpsilonAreGreedy(double temperature)
+    {
+        // Dividing float logits by these overflows to infinities whose differences are NaN; the draw then picks
+        // whatever token comes last.
+        var sampler = new Sampler(new SamplingParams { Temperature = temperature, Seed = 7 }, []);
+        Assert.All(Enumerable.Range(0, 20), _ => Assert.Equal(1, sampler.Sample(Logits)));
+    }
+
     [Fact]
     public void SameSeedSameDraws()
     {

@@ -30,7 +30,7 @@ internal static class ChatCompletionsEndpoint
         var engine = host.Engine ?? throw ApiException.NotReady("The model is not loaded yet.");
         var request = await RequestBodyReader.ReadAsync(context, ApiJson.Context.ChatCompletionRequest);
         ModelsEndpoints.CheckModel(request.Model, engine);
-        var plan = ChatRequestMapper.Plan(request, options);
+        var plan = ChatRequestMapper.Plan(request, options, engine.Tokenizer.VocabularySize);
 
         var span = ServerTracing.Source.StartActivity("chat.completion");
         span?.SetTag("gen_ai.request.model", engine.Model.Name);
@@ -41,7 +41,7 @@ internal static class ChatCompletionsEndpoint
         {
             PreparedPrompt prompt;
             using (var preprocessing = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, inFlight.DrainDeadline))
-                prompt = await PreprocessAsync(request, engine, images, options, metrics, preprocessing.Token);
+                prompt = await PreprocessAsync(request, plan, engine, images, options, metrics, preprocessing.Token);
             var room = engine.Model.MaxModelLength - prompt.TokenIds.Count;
             var maxTokens = plan.MaxTokens ?? Math.Max(1, Math.Min(room, options.DefaultMaxTokens));
             var choices = ChatRequestMapper.PerChoice(plan.Sampling, maxTokens, plan.Choices);
@@ -87,14 +87,17 @@ internal static class ChatCompletionsEndpoint
         return TypedResults.Json(collector.Build(), ApiJson.Context.ChatCompletionResponse);
     }
 
-    private static async Task<PreparedPrompt> PreprocessAsync(ChatCompletionRequest request, LlavaEngine engine,
+    private static async Task<PreparedPrompt> PreprocessAsync(ChatCompletionRequest request, ChatPlan plan, LlavaEngine engine,
         ImageUrlResolver images, ServerOptions options, ServerMetrics metrics, CancellationToken cancellationToken)
     {
         using var span = ServerTracing.Source.StartActivity("preprocess");
         var messages = await MessageMapper.MapAsync(request.Messages, images, options.MaxImagesPerRequest, cancellationToken);
         var imageCount = MessageMapper.CountImages(messages);
         span?.SetTag("llava.images", imageCount);
-        var prompt = engine.Prompts.Build(messages);
+        // Decoding images is the costly part of a request that a full queue would refuse anyway.
+        if (!engine.HasQueueRoom(plan.Choices))
+            throw new EngineBusyException("The server is at capacity; retry shortly.");
+        var prompt = await engine.Prompts.BuildAsync(messages, cancellationToken: cancellationToken);
         metrics.ImagesProcessed(imageCount);
         span?.SetTag("llava.prompt_tokens", prompt.TokenIds.Count);
         return prompt;

@@ -17,7 +17,14 @@ internal sealed record ChatPlan(SamplingParams Sampling, int? MaxTokens, int Cho
 /// </summary>
 internal static class ChatRequestMapper
 {
-    public static ChatPlan Plan(ChatCompletionRequest request, ServerOptions options)
+    /// <summary>
+    /// Most logprob entries one response may carry: n × max_tokens × (1 + top_logprobs). Each is an object with
+    /// its token's bytes, so an unbounded product would make one response hundreds of megabytes.
+    /// </summary>
+    public const int MaxLogprobEntries = 262_144;
+
+    /// <param name="vocabularySize">The model's; stop token ids must be below it.</param>
+    public static ChatPlan Plan(ChatCompletionRequest request, ServerOptions options, int vocabularySize)
     {
         RefuseUnsupported(request);
 
@@ -29,6 +36,18 @@ internal static class ChatRequestMapper
         var logprobs = request.Logprobs ?? false;
         if (request.TopLogprobs is not null && !logprobs)
             throw ApiException.BadRequest("'top_logprobs' requires 'logprobs' to be true.", "top_logprobs");
+
+        if (logprobs)
+        {
+            // Without max_tokens the completion is at most DefaultMaxTokens long.
+            var entries = (long)choices * (maxTokens ?? options.DefaultMaxTokens) * (1 + (request.TopLogprobs ?? 0));
+            if (entries > MaxLogprobEntries)
+            {
+                throw ApiException.BadRequest(
+                    $"With 'logprobs', n × max_tokens × (1 + top_logprobs) must be at most {MaxLogprobEntries}; this request asks for {entries}. Lower 'max_tokens', 'n' or 'top_logprobs'.",
+                    "logprobs");
+            }
+        }
 
         var stream = request.Stream ?? false;
         if (request.StreamOptions is not null && !stream)
@@ -52,7 +71,7 @@ internal static class ChatRequestMapper
         };
         try
         {
-            sampling.Validate();
+            sampling.Validate(vocabularySize);
         }
         catch (ArgumentException e)
         {

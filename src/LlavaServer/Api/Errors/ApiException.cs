@@ -1,3 +1,5 @@
+using Llava.Engine.Prompting;
+
 namespace LlavaServer.Api.Errors;
 
 /// <summary>A request that ends in an OpenAI-style error envelope with this status.</summary>

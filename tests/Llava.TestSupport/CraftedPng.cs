@@ -1,12 +1,13 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 
-namespace Llava.Engine.Tests.Imaging;
+namespace Llava.TestSupport;
 
 /// <summary>Builds PNG files byte by byte, to make headers no encoder would write.</summary>
-internal static class CraftedPng
+public static class CraftedPng
 {
-    public static byte[] Build(int width, int height, byte bitDepth, byte colorType, byte[] rawScanlines)
+    /// <param name="paddingBytes">Size of a private ancillary chunk after the image data, which decoders skip.</param>
+    public static byte[] Build(int width, int height, byte bitDepth, byte colorType, byte[] rawScanlines, int paddingBytes = 0)
     {
         using var output = new MemoryStream();
         output.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
@@ -17,8 +18,20 @@ internal static class CraftedPng
         header[9] = colorType;
         WriteChunk(output, "IHDR", header);
         WriteChunk(output, "IDAT", Deflate(rawScanlines));
+        if (paddingBytes > 0)
+            WriteChunk(output, "skIp", new byte[paddingBytes]);
         WriteChunk(output, "IEND", []);
         return output.ToArray();
+    }
+
+    /// <summary>An 8-bit RGB image of one colour.</summary>
+    public static byte[] Solid(int width, int height, int paddingBytes = 0)
+    {
+        var row = 1 + 3 * width;
+        var scanlines = new byte[row * height];
+        for (var y = 0; y < height; y++)
+            scanlines.AsSpan(y * row + 1, 3 * width).Fill(200);
+        return Build(width, height, 8, 2, scanlines, paddingBytes);
     }
 
     private static byte[] Deflate(byte[] data)
