@@ -10,7 +10,8 @@ namespace LlavaServer.Hosting;
 /// </summary>
 public static class CommandLine
 {
-    private sealed record Option(string Flag, string Key, string Value, string Help, bool List = false);
+    /// <param name="Switch">Given alone (<c>--flag</c>) it means true; <c>--flag false</c> also works.</param>
+    private sealed record Option(string Flag, string Key, string Value, string Help, bool List = false, bool Switch = false);
 
     private static readonly Option[] Options =
     [
@@ -35,6 +36,8 @@ public static class CommandLine
         new("shutdown-drain-seconds", "ShutdownDrainSeconds", "SEC", "on SIGTERM, time in-flight requests get to finish (default 30)"),
         new("otlp-endpoint", "OtlpEndpoint", "URL", "export traces and metrics over OTLP to this collector (default: off)"),
         new("log-format", "LogFormat", "FMT", "text | json console logs (default text)"),
+        new("metrics-require-key", "MetricsRequireKey", "", "/metrics needs an API key too (default: open, like the probes)", Switch: true),
+        new("allowed-hosts", "AllowedHosts", "HOST", "Host header values answered, else 400 (repeatable or comma-separated; default: any; name them against DNS rebinding)", List: true),
     ];
 
     /// <summary>The environment variables vLLM and this server read API keys from.</summary>
@@ -54,6 +57,10 @@ public static class CommandLine
             {
                 var values = SplitList(reader.All(option.Flag));
                 for (var i = 0; i < values.Count; i++) settings[$"{key}:{i}"] = values[i];
+            }
+            else if (option.Switch)
+            {
+                if (reader.Switch(option.Flag) is { } on) settings[key] = on;
             }
             else if (reader.String(option.Flag) is { } value)
             {
@@ -80,7 +87,7 @@ public static class CommandLine
             """);
         foreach (var option in Options)
         {
-            var flag = $"--{option.Flag} {option.Value}";
+            var flag = $"--{option.Flag} {option.Value}".TrimEnd();
             text.Append("  ").Append(flag.PadRight(34)).Append(option.Help).Append(" [").Append(option.Key).AppendLine("]");
         }
         text.Append("  ").Append("--help".PadRight(34)).AppendLine("this text");

@@ -20,6 +20,7 @@ public static class OptionsLoader
         var environmentKeys = CommandLine.ApiKeyVariables.Select(Environment.GetEnvironmentVariable).OfType<string>();
         options.ApiKeys = CommandLine.SplitList(options.ApiKeys.Concat(environmentKeys)).Distinct().ToList();
         options.AllowedMediaDomains = CommandLine.SplitList(options.AllowedMediaDomains);
+        options.AllowedHosts = CommandLine.SplitList(options.AllowedHosts);
         Validate(options);
         return options;
     }
@@ -41,6 +42,7 @@ public static class OptionsLoader
         Check(o.LogFormat is "text" or "json", "--log-format must be text or json");
         Check(o.OtlpEndpoint is null || Uri.TryCreate(o.OtlpEndpoint, UriKind.Absolute, out _), "--otlp-endpoint must be an absolute URL");
         Check(o.Model is null || Directory.Exists(o.Model), $"--model: folder '{o.Model}' not found");
+        Check(!o.MetricsRequireKey || o.ApiKeys.Count > 0, "--metrics-require-key needs --api-key (or LLAVA_API_KEY)");
     }
 
     private static void Check(bool ok, string message)

@@ -39,7 +39,8 @@ internal static class ChatCompletionsEndpoint
         ChatOutput output;
         try
         {
-            var prompt = await PreprocessAsync(request, engine, images, options, metrics, context.RequestAborted);
+            var cacheSalt = CacheScope.For(context, request.CacheSalt);
+            var prompt = await PreprocessAsync(request, engine, images, options, metrics, context.RequestAborted) with { CacheSalt = cacheSalt };
             var room = engine.Model.MaxModelLength - prompt.TokenIds.Count;
             var maxTokens = plan.MaxTokens ?? Math.Max(1, Math.Min(room, options.DefaultMaxTokens));
             var choices = ChatRequestMapper.PerChoice(plan.Sampling, maxTokens, plan.Choices);
