@@ -52,7 +52,7 @@ internal sealed class PromptIdentity
             if (image >= prompt.Images.Count || position + imageSeqLength > ids.Count
                 || !Enumerable.Range(position, imageSeqLength).All(p => ids[p] == imageTokenId))
                 throw MismatchedImages(prompt, imageTokenId, imageSeqLength);
-            var key = ImageKey(prompt.Images[image].Hash);
+            var key = NegativeKey(prompt.Images[image].Hash);
             Array.Fill(keys, key, position, imageSeqLength);
             starts.Add(position);
             position += imageSeqLength;
@@ -66,11 +66,10 @@ internal sealed class PromptIdentity
     }
 
     /// <summary>
-    /// 64 bits of SHA-256 over the image hash, with the sign bit set so it never equals a token id. Forging another
-    /// image's key would take a second preimage of SHA-256 truncated to 63 bits.
+    /// 64 bits of SHA-256 over <paramref name="text"/> (an image hash, or a salt scope and the first key), with the
+    /// sign bit set so it never equals a token id. Forging another image's or salt's key would take a second
+    /// preimage of SHA-256 truncated to 63 bits.
     /// </summary>
-    private static long ImageKey(string hash) => NegativeKey(hash);
-
     private static long NegativeKey(string text) => BinaryPrimitives.ReadInt64LittleEndian(Digest(text)) | long.MinValue;
 
     private static byte[] Digest(string text) => SHA256.HashData(Encoding.UTF8.GetBytes(text));
