@@ -29,6 +29,13 @@ public class AddressPolicyTests
     [InlineData("::ffff:10.0.0.1")]
     [InlineData("64:ff9b::a00:1")]
     [InlineData("2001:db8::1")]
+    [InlineData("2002:c0a8:101::1")] // 6to4 of 192.168.1.1
+    [InlineData("2002:808:808::1")] // 6to4 of a public address: the relay is not ours to trust either
+    [InlineData("2001:0:4136:e378:8000:63bf:3fff:fdd2")] // Teredo
+    [InlineData("64:ff9b:1::a00:1")] // local-use NAT64
+    [InlineData("64:ff9b:1:ffff::808:808")]
+    [InlineData("::ffff:0:7f00:1")] // SIIT IPv4-translated 127.0.0.1
+    [InlineData("::ffff:0:808:808")]
     public void NonPublicAddressesAreRefused(string address) => Assert.False(AddressPolicy.IsPublic(IPAddress.Parse(address)));
 
     [Theory]
@@ -38,5 +45,9 @@ public class AddressPolicyTests
     [InlineData("100.128.0.1")]
     [InlineData("2606:4700::6810:85e5")]
     [InlineData("::ffff:8.8.8.8")]
+    [InlineData("64:ff9b::808:808")] // well-known NAT64 of a public address
+    [InlineData("2001:4860:4860::8888")] // in 2001::/16 but outside Teredo's 2001:0000::/32
+    [InlineData("2001:200::1")]
+    [InlineData("2003::1")]
     public void PublicAddressesAreAllowed(string address) => Assert.True(AddressPolicy.IsPublic(IPAddress.Parse(address)));
 }

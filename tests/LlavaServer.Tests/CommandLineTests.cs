@@ -74,6 +74,25 @@ public class CommandLineTests
         Assert.Throws<CliException>(() => Parse(flag, value));
 
     [Fact]
+    public void MetricsRequireKeyIsASwitchThatNeedsAKey()
+    {
+        Assert.False(Parse("--api-key", "k").MetricsRequireKey);
+        Assert.True(Parse("--metrics-require-key", "--api-key", "k").MetricsRequireKey);
+        Assert.True(Parse("--api-key", "k", "--metrics-require-key").MetricsRequireKey);
+        Assert.False(Parse("--api-key", "k", "--metrics-require-key", "false").MetricsRequireKey);
+        if (CommandLine.ApiKeyVariables.All(v => Environment.GetEnvironmentVariable(v) is null))
+            Assert.Contains("needs --api-key", Assert.Throws<CliException>(() => Parse("--metrics-require-key")).Message);
+    }
+
+    [Fact]
+    public void AllowedHostsAreAListAndEmptyByDefault()
+    {
+        Assert.Empty(Parse().AllowedHosts);
+        Assert.Equal(["llava.example.com", "*.internal.example", "localhost"],
+            Parse("--allowed-hosts", "llava.example.com,*.internal.example", "--allowed-hosts", "localhost").AllowedHosts);
+    }
+
+    [Fact]
     public void HelpDocumentsEveryOption()
     {
         var help = CommandLine.Help();
@@ -82,7 +101,7 @@ public class CommandLineTests
             "--model", "--served-model-name", "--device", "--dtype", "--host", "--port", "--max-model-len", "--max-num-seqs",
             "--max-waiting-requests", "--queue-timeout", "--default-max-tokens", "--max-choices", "--max-images-per-request", "--max-image-bytes",
             "--max-request-body-bytes", "--api-key", "--allowed-media-domains", "--media-fetch-timeout",
-            "--shutdown-drain-seconds", "--otlp-endpoint", "--log-format", "--help",
+            "--shutdown-drain-seconds", "--otlp-endpoint", "--log-format", "--metrics-require-key", "--allowed-hosts", "--help",
         })
         {
             Assert.Contains(flag + " ", help);

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using LlavaServer.Api.Errors;
 using LlavaServer.Api.Images;
 using LlavaServer.Hosting;
@@ -73,7 +75,7 @@ public sealed class RemoteImageFetcherTests : IAsyncLifetime
     [InlineData("/slow.png", "timed out")]
     [InlineData("/missing.png", "answered 404")]
     [InlineData("/to-other-host", "not in this server's allowed media domains")]
-    [InlineData("/to-ipv6-loopback", "non-public address ::1")]
+    [InlineData("/to-ipv6-loopback", "non-public address")]
     [InlineData("/loop", "redirected more than 3 times")]
     public async Task RefusesWithAReason(string path, string reason)
     {
@@ -99,5 +101,71 @@ public sealed class RemoteImageFetcherTests : IAsyncLifetime
 
         using var any = Fetcher("*");
         Assert.Equal(Png, await any.FetchAsync(new Uri(_base, "/cat.png"), "url", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task RefusalsDoNotTellWhereANameResolves()
+    {
+        using var fetcher = new RemoteImageFetcher(
+            new ServerOptions { AllowedMediaDomains = ["localhost"], MediaFetchTimeoutSeconds = 5 }, _ => false);
+        var url = new UriBuilder(_base) { Host = "localhost", Path = "/cat.png" }.Uri;
+        var error = await Assert.ThrowsAsync<ApiException>(() => fetcher.FetchAsync(url, "url", CancellationToken.None));
+        Assert.Equal(400, error.Status);
+        Assert.Contains("'localhost' resolves to a non-public address", error.Message);
+        foreach (var address in await Dns.GetHostAddressesAsync("localhost"))
+            Assert.DoesNotContain(address.ToString(), error.Message);
+    }
+
+    [Theory]
+    [InlineData("https://images.example.com/a.png", "/b.png", "https://images.example.com/b.png")]
+    [InlineData("https://images.example.com/a.png", "https://cdn.example.com/b.png", "https://cdn.example.com/b.png")]
+    [InlineData("http://images.example.com/a.png", "https://images.example.com/b.png", "https://images.example.com/b.png")]
+    [InlineData("http://images.example.com/a.png", "http://cdn.example.com/b.png", "http://cdn.example.com/b.png")]
+    public void RedirectsKeepOrUpgradeTheScheme(string from, string location, string expected) =>
+        Assert.Equal(new Uri(expected), RemoteImageFetcher.RedirectTarget(new Uri(from), new Uri(location, UriKind.RelativeOrAbsolute), "url"));
+
+    [Theory]
+    [InlineData("http://images.example.com/b.png")]
+    [InlineData("HTTP://images.example.com/b.png")]
+    public void RedirectsNeverDowngradeHttpsToHttp(string location)
+    {
+        var from = new Uri("https://images.example.com/a.png");
+        var error = Assert.Throws<ApiException>(() =>
+            RemoteImageFetcher.RedirectTarget(from, new Uri(location, UriKind.RelativeOrAbsolute), "url"));
+        Assert.Equal(400, error.Status);
+        Assert.Contains("from https", error.Message);
+    }
+
+    /// <summary>
+    /// A sender that promises more than it delivers, then closes the connection cleanly: a Content-Length larger than
+    /// the body, or a chunked body without its last chunk. Kestrel would not send either, so a raw socket does.
+    /// </summary>
+    [Theory]
+    [InlineData("Content-Length: 3000\r\n\r\n")]
+    [InlineData("Transfer-Encoding: chunked\r\n\r\nbb8\r\n")]
+    public async Task ABodyThatEndsEarlyIs400(string framing)
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var serve = Task.Run(async () =>
+        {
+            using var client = await listener.AcceptTcpClientAsync();
+            var stream = client.GetStream();
+            var request = new byte[4096];
+            var read = 0;
+            while (!Encoding.ASCII.GetString(request, 0, read).Contains("\r\n\r\n"))
+                read += await stream.ReadAsync(request.AsMemory(read));
+            await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n" + framing));
+            await stream.WriteAsync(Png.AsMemory(0, Png.Length / 2));
+            client.Client.Shutdown(SocketShutdown.Send);
+        });
+
+        using var fetcher = Fetcher("127.0.0.1");
+        var error = await Assert.ThrowsAsync<ApiException>(() =>
+            fetcher.FetchAsync(new Uri($"http://127.0.0.1:{port}/cat.png"), "url", CancellationToken.None));
+        await serve;
+        Assert.Equal(400, error.Status);
+        Assert.Contains("ended before the whole image arrived", error.Message);
     }
 }

@@ -55,6 +55,24 @@ public sealed class GuardedServer : ServerFixture
     public override string? ApiKey => FirstKey;
 }
 
+/// <summary>
+/// Two tenants' API keys, the metrics scrape behind a key too, and a Host allow-list (the loopback address the
+/// tests use, and one name); a small context keeps the prompts cheap.
+/// </summary>
+public sealed class TenantServer : ServerFixture
+{
+    public const string FirstKey = "sk-tenant-one";
+    public const string SecondKey = "sk-tenant-two";
+
+    protected override IEnumerable<string> Arguments =>
+    [
+        "--api-key", FirstKey, "--api-key", SecondKey, "--metrics-require-key",
+        "--allowed-hosts", "127.0.0.1,llava.example.com", "--max-model-len", "512",
+    ];
+
+    public override string? ApiKey => FirstKey;
+}
+
 /// <summary>One decode slot and a queue deadline short enough that a request waiting behind a long one expires.</summary>
 public sealed class QueueDeadlineServer : ServerFixture
 {
@@ -99,3 +117,6 @@ public sealed class LimitedServerCollection : ICollectionFixture<LimitedServer>;
 
 [CollectionDefinition(nameof(DefaultModelServer))]
 public sealed class DefaultModelServerCollection : ICollectionFixture<DefaultModelServer>;
+
+[CollectionDefinition(nameof(TenantServer))]
+public sealed class TenantServerCollection : ICollectionFixture<TenantServer>;

@@ -3,7 +3,8 @@ using static TorchSharp.torch;
 namespace Llava.Engine.Caching;
 
 /// <summary>
-/// Projected image features (<c>[ImageSeqLen, hidden]</c> on the model's device) by image content hash, least
+/// Projected image features (<c>[ImageSeqLen, hidden]</c> on the model's device) by image cache key (the content
+/// hash, scoped by the request's cache salt; <see cref="PromptIdentity.ImageCacheKeys"/>), least
 /// recently used first out once the stored bytes would exceed the capacity. Only the engine thread touches it.
 /// </summary>
 internal sealed class ImageFeatureCache(long capacityBytes) : IDisposable
@@ -21,9 +22,9 @@ internal sealed class ImageFeatureCache(long capacityBytes) : IDisposable
     /// The cached features as a new handle in the caller's dispose scope, so a later eviction cannot free them
     /// while the caller still uses them; null (a miss) when absent.
     /// </summary>
-    public Tensor? TryGet(string hash)
+    public Tensor? TryGet(string key)
     {
-        if (!_entries.TryGetValue(hash, out var node))
+        if (!_entries.TryGetValue(key, out var node))
         {
             Misses++;
             return null;
@@ -35,20 +36,20 @@ internal sealed class ImageFeatureCache(long capacityBytes) : IDisposable
     }
 
     /// <summary>Keeps <paramref name="features"/> (the cache takes its own handle); features larger than the whole capacity are not kept.</summary>
-    public void Add(string hash, Tensor features)
+    public void Add(string key, Tensor features)
     {
         var size = features.numel() * features.ElementSize;
-        if (size > CapacityBytes || _entries.ContainsKey(hash)) return;
+        if (size > CapacityBytes || _entries.ContainsKey(key)) return;
         while (Bytes + size > CapacityBytes) Evict(_recency.Last!);
-        var entry = new Entry(hash, features.alias().DetachFromDisposeScope(), size);
-        _entries[hash] = _recency.AddFirst(entry);
+        var entry = new Entry(key, features.alias().DetachFromDisposeScope(), size);
+        _entries[key] = _recency.AddFirst(entry);
         Bytes += size;
     }
 
     private void Evict(LinkedListNode<Entry> node)
     {
         _recency.Remove(node);
-        _entries.Remove(node.Value.Hash);
+        _entries.Remove(node.Value.Key);
         Bytes -= node.Value.Size;
         node.Value.Features.Dispose();
     }
@@ -58,5 +59,5 @@ internal sealed class ImageFeatureCache(long capacityBytes) : IDisposable
         while (_recency.Last is { } last) Evict(last);
     }
 
-    private sealed record Entry(string Hash, Tensor Features, long Size);
+    private sealed record Entry(string Key, Tensor Features, long Size);
 }

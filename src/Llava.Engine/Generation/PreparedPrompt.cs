@@ -4,7 +4,15 @@ namespace Llava.Engine.Generation;
 /// A prompt ready for the model: token ids with every image placeholder already expanded to one position
 /// per image feature, and each image's preprocessed pixels in placeholder order.
 /// </summary>
-public sealed record PreparedPrompt(string Text, IReadOnlyList<int> TokenIds, IReadOnlyList<PreparedImage> Images);
+public sealed record PreparedPrompt(string Text, IReadOnlyList<int> TokenIds, IReadOnlyList<PreparedImage> Images)
+{
+    /// <summary>
+    /// The cache scope (vLLM's <c>cache_salt</c>): a request reuses cached prefixes and image features only from
+    /// requests with the same salt, so callers with different salts cannot learn through timing what the others
+    /// sent. Null shares with every other unsalted request.
+    /// </summary>
+    public string? CacheSalt { get; init; }
+}
 
 /// <param name="PixelValues">CHW float32, normalised.</param>
 /// <param name="Hash">Content hash of the decoded pixels (for the image and prefix caches).</param>

@@ -113,7 +113,7 @@ internal sealed class ModelRunner(LlavaForConditionalGeneration model, KvCache c
         {
             var skip = Math.Max(0, start - starts[i]);
             if (skip >= _imageSeqLength) continue;
-            var features = ImageFeatures(sequence.Prompt.Images[i]);
+            var features = ImageFeatures(sequence.Prompt.Images[i], sequence.Identity.ImageCacheKeys[i]);
             rows.Add(skip == 0 ? features : features.narrow(0, skip, _imageSeqLength - skip));
         }
         return rows.Count == 0 ? null : torch.cat(rows, 0).unsqueeze(0);
@@ -123,12 +123,12 @@ internal sealed class ModelRunner(LlavaForConditionalGeneration model, KvCache c
     /// One image's features from the cache, or from the vision tower. Images are encoded one at a time so their
     /// features never depend on which other images arrived in the same step.
     /// </summary>
-    private Tensor ImageFeatures(PreparedImage image)
+    private Tensor ImageFeatures(PreparedImage image, string cacheKey)
     {
-        if (images.TryGet(image.Hash) is { } cached) return cached;
+        if (images.TryGet(cacheKey) is { } cached) return cached;
         var pixels = torch.tensor(image.PixelValues, [1, 3, image.Height, image.Width]);
         var features = model.GetImageFeatures(pixels)[0];
-        images.Add(image.Hash, features);
+        images.Add(cacheKey, features);
         return features;
     }
 }

@@ -31,6 +31,9 @@ public sealed class ArgumentReader
 
     public bool Flag(string name) => Find(name).Any();
 
+    /// <summary>A flag that may carry a value: "true" when given alone, its last value otherwise, null when absent.</summary>
+    public string? Switch(string name) => Find(name).Select(o => o.Value ?? "true").LastOrDefault();
+
     public string? String(string name) => All(name).LastOrDefault();
 
     public IReadOnlyList<string> All(string name) =>

@@ -10,7 +10,8 @@ namespace LlavaServer.Hosting;
 /// </summary>
 public static class CommandLine
 {
-    private sealed record Option(string Flag, string Key, string Value, string Help, bool List = false);
+    /// <param name="Switch">Given alone (<c>--flag</c>) it means true; <c>--flag false</c> also works.</param>
+    private sealed record Option(string Flag, string Key, string Value, string Help, bool List = false, bool Switch = false);
 
     private static readonly Option[] Options =
     [
@@ -39,6 +40,8 @@ public static class CommandLine
         new("log-format", "LogFormat", "FMT", "text | json console logs (default text)"),
         new("max-image-pixels", "MaxImagePixels", "N", "largest image in pixels, checked from its header (default 50000000)"),
         new("image-decode-concurrency", "ImageDecodeConcurrency", "N", "images decoded at once across requests (default: one per core)"),
+        new("metrics-require-key", "MetricsRequireKey", "", "/metrics needs an API key too (default: open, like the probes)", Switch: true),
+        new("allowed-hosts", "AllowedHosts", "HOST", "Host header values answered, else 400 (repeatable or comma-separated; default: any; name them against DNS rebinding)", List: true),
     ];
 
     /// <summary>The environment variables vLLM and this server read API keys from.</summary>
@@ -58,6 +61,10 @@ public static class CommandLine
             {
                 var values = SplitList(reader.All(option.Flag));
                 for (var i = 0; i < values.Count; i++) settings[$"{key}:{i}"] = values[i];
+            }
+            else if (option.Switch)
+            {
+                if (reader.Switch(option.Flag) is { } on) settings[key] = on;
             }
             else if (reader.String(option.Flag) is { } value)
             {
@@ -82,7 +89,7 @@ public static class CommandLine
             Options (each also settable as Llava__<Key> in the environment or "Llava": { "<Key>": … } in appsettings.json):
 
             """);
-        var flags = Options.Select(o => $"--{o.Flag} {o.Value}").ToList();
+        var flags = Options.Select(o => $"--{o.Flag} {o.Value}".TrimEnd()).ToList();
         var width = flags.Max(f => f.Length) + 2;
         for (var i = 0; i < Options.Length; i++)
             text.Append("  ").Append(flags[i].PadRight(width)).Append(Options[i].Help).Append(" [").Append(Options[i].Key).AppendLine("]");

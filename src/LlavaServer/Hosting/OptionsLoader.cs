@@ -20,6 +20,7 @@ public static class OptionsLoader
         var environmentKeys = CommandLine.ApiKeyVariables.Select(Environment.GetEnvironmentVariable).OfType<string>();
         options.ApiKeys = CommandLine.SplitList(options.ApiKeys.Concat(environmentKeys)).Distinct().ToList();
         options.AllowedMediaDomains = CommandLine.SplitList(options.AllowedMediaDomains);
+        options.AllowedHosts = CommandLine.SplitList(options.AllowedHosts);
         Validate(options);
         return options;
     }
@@ -44,6 +45,7 @@ public static class OptionsLoader
         Check(o.Model is null || Directory.Exists(o.Model), $"--model: folder '{o.Model}' not found");
         Check(o.MaxImagePixels >= 1, "--max-image-pixels must be at least 1");
         Check(o.ImageDecodeConcurrency is null or >= 1, "--image-decode-concurrency must be at least 1");
+        Check(!o.MetricsRequireKey || o.ApiKeys.Count > 0, "--metrics-require-key needs --api-key (or LLAVA_API_KEY)");
     }
 
     private static void Check(bool ok, string message)

@@ -6,6 +6,7 @@ using LlavaServer.Api.Errors;
 using LlavaServer.Api.Images;
 using LlavaServer.Api.Status;
 using LlavaServer.Telemetry;
+using Microsoft.AspNetCore.HostFiltering;
 
 namespace LlavaServer.Hosting;
 
@@ -34,6 +35,8 @@ public static class ServerApp
         });
         var drainTimeout = TimeSpan.FromSeconds(options.ShutdownDrainSeconds);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = drainTimeout + InFlightRequests.Farewell);
+        if (options.AllowedHosts.Count > 0)
+            builder.Services.Configure<HostFilteringOptions>(o => o.AllowedHosts = options.AllowedHosts);
 
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<EngineLoader>((engineOptions, logger) => LlavaEngine.Load(engineOptions, logger));
@@ -58,6 +61,7 @@ public static class ServerApp
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
+        OpenListenerWarning.LogIfOpen(app.Logger, options);
         var inFlight = app.Services.GetRequiredService<InFlightRequests>();
         inFlight.DrainOnStop(app.Lifetime, app.Logger, drainTimeout);
 

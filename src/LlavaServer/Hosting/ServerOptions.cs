@@ -89,4 +89,16 @@ public sealed class ServerOptions
 
     /// <summary>Images decoded at once across all requests; null: one per core. Bounds the memory a burst of large images takes.</summary>
     public int? ImageDecodeConcurrency { get; set; }
+
+    /// <summary>
+    /// <c>/metrics</c> needs an API key too. Cache and queue counters say something about other tenants' traffic.
+    /// </summary>
+    public bool MetricsRequireKey { get; set; }
+
+    /// <summary>
+    /// Host header values the server answers (ASP.NET Core host filtering; <c>*.example.com</c> wildcards); others
+    /// get 400. Empty answers any host. Naming the hosts defeats DNS rebinding: a web page whose name an attacker
+    /// re-points at 127.0.0.1 reaches a local server with its own name in the Host header, and is refused.
+    /// </summary>
+    public List<string> AllowedHosts { get; set; } = [];
 }

@@ -152,6 +152,38 @@ public class PrefixCacheTests
         Assert.True(stats.PrefillTokens < 4 * prompt.TokenIds.Count);
     }
 
+    /// <summary>
+    /// vLLM's cache_salt: the same image and prompt under another salt reuse neither a prefix nor the image's
+    /// features (so timing tells one tenant nothing about another's requests); under the same salt they reuse both.
+    /// </summary>
+    [Fact]
+    public async Task OnlyRequestsWithTheSameSaltShareCachedPrefixesAndImages()
+    {
+        using var engine = Load(prefixCaching: true);
+        var prompt = ImageQuestion(engine, "landscape_640x480.png", "Describe this photo in detail.");
+        var tenantA = prompt with { CacheSalt = "tenant-a" };
+
+        var expected = await Run(engine, tenantA, Greedy(8));
+        var afterA = engine.GetStats();
+        Assert.Equal((0, 1, 0, 1), (afterA.PrefixCacheHits, afterA.PrefixCacheMisses, afterA.ImageCacheHits, afterA.ImageCacheMisses));
+
+        foreach (var other in new[] { prompt with { CacheSalt = "tenant-b" }, prompt })
+        {
+            var before = engine.GetStats();
+            AssertSameOutput(expected, await Run(engine, other, Greedy(8)));
+            var after = engine.GetStats();
+            Assert.Equal(before.PrefixCacheHits, after.PrefixCacheHits);
+            Assert.Equal(before.ImageCacheHits, after.ImageCacheHits);
+            Assert.Equal(before.ImageCacheMisses + 1, after.ImageCacheMisses);
+        }
+
+        var beforeSame = engine.GetStats();
+        AssertSameOutput(expected, await Run(engine, prompt with { CacheSalt = "tenant-a" }, Greedy(8)));
+        var afterSame = engine.GetStats();
+        Assert.Equal(beforeSame.PrefixCacheHits + 1, afterSame.PrefixCacheHits);
+        Assert.Equal(beforeSame.PrefixCacheReusedTokens + prompt.TokenIds.Count, afterSame.PrefixCacheReusedTokens);
+    }
+
     private static List<float> Logprobs(StreamResult result) =>
         result.Events.Where(e => e.Logprobs is not null).SelectMany(e => e.Logprobs!.Top.Select(t => t.Logprob).Prepend(e.Logprobs.Chosen.Logprob)).ToList();
 

@@ -39,9 +39,10 @@ internal static class ChatCompletionsEndpoint
         ChatOutput output;
         try
         {
+            var cacheSalt = CacheScope.For(context, request.CacheSalt);
             PreparedPrompt prompt;
             using (var preprocessing = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, inFlight.DrainDeadline))
-                prompt = await PreprocessAsync(request, plan, engine, images, options, metrics, preprocessing.Token);
+                prompt = await PreprocessAsync(request, plan, engine, images, options, metrics, preprocessing.Token) with { CacheSalt = cacheSalt };
             var room = engine.Model.MaxModelLength - prompt.TokenIds.Count;
             var maxTokens = plan.MaxTokens ?? Math.Max(1, Math.Min(room, options.DefaultMaxTokens));
             var choices = ChatRequestMapper.PerChoice(plan.Sampling, maxTokens, plan.Choices);

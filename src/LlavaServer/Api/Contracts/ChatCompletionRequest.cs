@@ -5,7 +5,8 @@ namespace LlavaServer.Api.Contracts;
 
 /// <summary>
 /// The body of <c>POST /v1/chat/completions</c>, as OpenAI defines it plus vLLM's common extensions
-/// (<c>top_k</c>, <c>min_p</c>, <c>repetition_penalty</c>, <c>ignore_eos</c>, <c>stop_token_ids</c>).
+/// (<c>top_k</c>, <c>min_p</c>, <c>repetition_penalty</c>, <c>ignore_eos</c>, <c>stop_token_ids</c>,
+/// <c>cache_salt</c>).
 /// Fields nobody lists here are ignored; the ones typed <see cref="JsonElement"/> are only read to refuse
 /// features this server does not have.
 /// </summary>
@@ -36,6 +37,12 @@ public sealed class ChatCompletionRequest
     public double? RepetitionPenalty { get; set; }
     public bool? IgnoreEos { get; set; }
     public List<int>? StopTokenIds { get; set; }
+
+    /// <summary>
+    /// vLLM's prefix-cache salt: only requests with the same salt (and the same API key) share cached prefixes and
+    /// image features. Should be long and random to keep others from guessing it.
+    /// </summary>
+    public string? CacheSalt { get; set; }
 
     public JsonElement? Tools { get; set; }
     public JsonElement? ToolChoice { get; set; }

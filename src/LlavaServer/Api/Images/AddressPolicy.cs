@@ -6,7 +6,9 @@ namespace LlavaServer.Api.Images;
 /// <summary>
 /// Which addresses a remote image may come from: public unicast only. Loopback, private, carrier-grade
 /// NAT, link-local, multicast, unspecified, documentation and reserved ranges are refused, including
-/// when they hide inside IPv4-mapped or NAT64 IPv6 addresses.
+/// when they hide inside IPv4-mapped or well-known NAT64 IPv6 addresses. Transition ranges whose gateway
+/// this server cannot see (6to4, Teredo, local-use NAT64, SIIT) are refused outright: the IPv4 address
+/// they lead to may be inside the gateway's own network.
 /// </summary>
 public static class AddressPolicy
 {
@@ -31,8 +33,12 @@ public static class AddressPolicy
 
     private static readonly (byte[] Prefix, int Bits)[] BlockedV6 =
     [
+        ([0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 0, 0, 0, 0], 96), // SIIT IPv4-translated, ::ffff:0:a.b.c.d
+        ([0x00, 0x64, 0xff, 0x9b, 0x00, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], 48), // local-use NAT64
         ([0x01, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], 64), // discard-only
+        ([0x20, 0x01, 0x00, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], 32), // Teredo
         ([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], 32), // documentation
+        ([0x20, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], 16), // 6to4
         ([0xfc, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], 7), // unique local
         ([0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], 10), // link-local
         ([0xfe, 0xc0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], 10), // site-local (deprecated)

@@ -58,7 +58,7 @@ public sealed class RemoteImageFetcher : IDisposable
                 if (IsRedirect(response.StatusCode) && response.Headers.Location is { } location)
                 {
                     if (hop == MaxRedirects) throw ApiException.BadRequest($"Image URL redirected more than {MaxRedirects} times.", param);
-                    uri = new Uri(uri, location);
+                    uri = RedirectTarget(uri, location, param);
                     continue;
                 }
                 if (!response.IsSuccessStatusCode)
@@ -75,6 +75,23 @@ public sealed class RemoteImageFetcher : IDisposable
             var reason = e.InnerException is BlockedAddressException blocked ? blocked.Message : "the connection failed";
             throw ApiException.BadRequest($"Fetching the image failed: {reason}.", param);
         }
+        catch (IOException)
+        {
+            // A body cut short of its Content-Length or of its last chunk: the sender's fault, not ours.
+            throw ApiException.BadRequest("Fetching the image failed: the response ended before the whole image arrived.", param);
+        }
+    }
+
+    /// <summary>
+    /// Where a redirect leads. An https URL may not continue over http: the client chose https, and a
+    /// downgrade would hand the rest of the exchange to anyone on the path.
+    /// </summary>
+    internal static Uri RedirectTarget(Uri from, Uri location, string param)
+    {
+        var target = new Uri(from, location);
+        if (from.Scheme == Uri.UriSchemeHttps && target.Scheme != Uri.UriSchemeHttps)
+            throw ApiException.BadRequest("The image URL redirected from https to a URL that is not https.", param);
+        return target;
     }
 
     private void CheckHost(Uri uri, string param)
@@ -103,8 +120,9 @@ public sealed class RemoteImageFetcher : IDisposable
             : await Dns.GetHostAddressesAsync(endPoint.Host, cancellationToken);
         if (addresses.Length == 0) throw new BlockedAddressException($"'{endPoint.Host}' did not resolve");
         // One non-public answer refuses the host: a mixed answer is how rebinding attacks start.
-        if (addresses.FirstOrDefault(a => !isAllowed(a)) is { } blocked)
-            throw new BlockedAddressException($"'{endPoint.Host}' resolves to the non-public address {blocked}");
+        // The message names the host, never the address: what an internal name resolves to is not the client's business.
+        if (addresses.Any(a => !isAllowed(a)))
+            throw new BlockedAddressException($"'{endPoint.Host}' resolves to a non-public address");
 
         Exception? last = null;
         foreach (var address in addresses)

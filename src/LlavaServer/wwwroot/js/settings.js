@@ -1,4 +1,4 @@
-// The settings form: kept in local storage as typed, checked and turned into request fields when sending.
+// The settings form: stored as typed (store.js says where), checked and turned into request fields when sending.
 
 export const DEFAULT_SETTINGS = Object.freeze({
   model: '',
@@ -9,6 +9,7 @@ export const DEFAULT_SETTINGS = Object.freeze({
   seed: '',
   extra: '',
   apiKey: '',
+  rememberKey: false,
 });
 
 export class SettingsError extends Error {
@@ -22,9 +23,10 @@ export class SettingsError extends Error {
 export function bindSettingsForm(form, settings, onChange) {
   for (const input of form.elements) {
     if (!(input.name in settings)) continue;
-    input.value = settings[input.name];
+    const property = input.type === 'checkbox' ? 'checked' : 'value';
+    input[property] = settings[input.name];
     input.addEventListener('input', () => {
-      settings[input.name] = input.value;
+      settings[input.name] = input[property];
       input.removeAttribute('aria-invalid');
       onChange(input.name);
     });

@@ -1,15 +1,32 @@
-// What the page keeps in the browser's local storage: settings (the API key among them) and conversations.
+// What the page keeps in the browser: settings and conversations in local storage; the API key in session storage
+// (gone with the tab) unless the user asks to remember it, since anything in local storage stays on the disk and any
+// script served from this address can read it.
 
 const SETTINGS_KEY = 'llava-playground.settings';
+const API_KEY_KEY = 'llava-playground.api-key';
 const CONVERSATIONS_KEY = 'llava-playground.conversations';
 const CURRENT_KEY = 'llava-playground.current';
 
 export function loadSettings(defaults) {
-  return { ...defaults, ...readJson(SETTINGS_KEY, {}) };
+  // Earlier versions kept the key among the settings in local storage: it moves to this session only.
+  const { apiKey: earlierKey, ...stored } = readJson(SETTINGS_KEY, {});
+  const settings = { ...defaults, ...stored };
+  settings.apiKey = keyStorage(settings).getItem(API_KEY_KEY) ?? earlierKey ?? defaults.apiKey;
+  if (earlierKey !== undefined) saveSettings(settings);
+  return settings;
 }
 
 export function saveSettings(settings) {
-  localStorage.setItem(SETTINGS_KEY, JSON.stringify(settings));
+  const { apiKey, ...rest } = settings;
+  localStorage.setItem(SETTINGS_KEY, JSON.stringify(rest));
+  const keep = keyStorage(settings);
+  (keep === localStorage ? sessionStorage : localStorage).removeItem(API_KEY_KEY);
+  if (apiKey) keep.setItem(API_KEY_KEY, apiKey);
+  else keep.removeItem(API_KEY_KEY);
+}
+
+function keyStorage(settings) {
+  return settings.rememberKey ? localStorage : sessionStorage;
 }
 
 export function loadConversations() {
