@@ -30,6 +30,7 @@ public sealed class BenchCommand(BenchOptions options, TextWriter output)
             RuntimeInformation.FrameworkDescription, MachineLoad.OneMinute());
         if (options.RealScale) return await RunRealScaleAsync(startedAt, machine, cancellationToken);
         var model = ResolveModel();
+        if (options.GenerateOnly) return 0;
         string? modelId = null;
         var runs = new List<DTypeRun>();
         SoakSummary? soak = null;
@@ -82,6 +83,7 @@ public sealed class BenchCommand(BenchOptions options, TextWriter output)
             var generated = HubLayoutGenerator.Ensure(options.GenerateModelPath, new Llava15HubLayout(), LlamaTokenizerFolder, output);
             output.WriteLine($"checkpoint: {generated.Path} ({generated.ParameterCount:N0} parameters; ready in " +
                              $"{System.Diagnostics.Stopwatch.GetElapsedTime(generating).TotalSeconds:F0} s)");
+            if (options.GenerateOnly) return 0;
             (modelPath, parameters) = (generated.Path, generated.ParameterCount);
         }
         var maxModelLength = options.MaxModelLen ?? RealScaleContext;

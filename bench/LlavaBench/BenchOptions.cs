@@ -18,6 +18,8 @@ public sealed record BenchOptions
           --generate-model DIR      where the random bench model is generated and cached (default
                                     ~/.cache/llava-bench/llava-bench-179m; with --real-scale
                                     ~/.cache/llava-bench/llava-1.5-7b-hf-random)
+          --generate-only           write the checkpoint (the bench model; with --real-scale the 7B layout) and
+                                    exit, e.g. to convert it for a peer first
           --dtype LIST              float32,bfloat16: one full run per dtype (default float32)
           --max-num-seqs N          in-process server's decode slots (default: the highest concurrency)
           --max-waiting-requests N  in-process server's queue limit (default 64)
@@ -85,6 +87,7 @@ public sealed record BenchOptions
     public string? PeerDType { get; init; }
     public IReadOnlyList<string> Images { get; init; } = [ImageModes.Rotating];
     public bool RealScale { get; init; }
+    public bool GenerateOnly { get; init; }
 
     public const int RealScaleMaxTokens = 2;
     private const string BenchModelFolder = "llava-bench-179m";
@@ -134,6 +137,7 @@ public sealed record BenchOptions
             Images = List(reader, "images")?.Select(ImageMode).ToList()
                      ?? (peerUrl is null ? defaults.Images : [ImageModes.Distinct, ImageModes.Repeated]),
             RealScale = realScale,
+            GenerateOnly = reader.Flag("generate-only"),
         };
         reader.EnsureAllUsed();
         if (options.Url is not null && options.DTypes.Count > 1)
@@ -146,6 +150,8 @@ public sealed record BenchOptions
             throw new CliException("--peer-url compares against a server that runs in one precision; give at most one --dtype");
         if (options.PeerUrl is not null && (options.Url is not null || options.SoakMinutes is not null || options.RealScale))
             throw new CliException("--peer-url goes with the in-process server's scenarios, not with --url, --soak or --real-scale");
+        if (options.GenerateOnly && (options.Url is not null || options.ModelPath is not null))
+            throw new CliException("--generate-only writes the generated checkpoint; it does not go with --url or --model");
         if (options.RealScale && (options.Url is not null || options.SoakMinutes is not null))
             throw new CliException("--real-scale loads the checkpoint in this process; it does not go with --url or --soak");
         return options;

@@ -94,6 +94,8 @@ public class BenchOptionsTests
     [InlineData("--peer-url", "http://x", "--soak", "1")]
     [InlineData("--real-scale", "--url", "http://y")]
     [InlineData("--real-scale", "--soak", "1")]
+    [InlineData("--generate-only", "--url", "http://y")]
+    [InlineData("--generate-only", "--model", "/m")]
     public void RejectsCombinationsThatDoNotGoTogether(params string[] args)
     {
         Assert.Throws<CliException>(() => BenchOptions.Parse(args));
@@ -109,5 +111,6 @@ public class BenchOptionsTests
         Assert.Equal("llava-1.5-7b-hf-random", Path.GetFileName(options.GenerateModelPath));
         Assert.Equal("llava-bench-179m", Path.GetFileName(BenchOptions.Parse([]).GenerateModelPath));
         Assert.Equal(5, BenchOptions.Parse(["--real-scale", "--max-tokens", "5"]).MaxTokens);
+        Assert.True(BenchOptions.Parse(["--real-scale", "--generate-only"]).GenerateOnly);
     }
 }
