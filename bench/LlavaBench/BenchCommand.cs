@@ -13,7 +13,8 @@ namespace LlavaBench;
 
 /// <summary>
 /// One invocation: resolve the model, then per dtype start (or reach) the server, time the bare model, and run the
-/// throughput and cache scenarios — or run the soak instead; finally print the tables and write the JSON report.
+/// throughput and cache scenarios (alternating with a peer's, if one is given) — or run the soak, or hand over to
+/// <see cref="RealScaleCommand"/>; finally print the tables and write the JSON report.
 /// </summary>
 public sealed class BenchCommand(BenchOptions options, TextWriter output)
 {
@@ -28,7 +29,7 @@ public sealed class BenchCommand(BenchOptions options, TextWriter output)
         var startedAt = DateTimeOffset.Now;
         var machine = new MachineInfo(Environment.ProcessorCount, RuntimeInformation.OSDescription,
             RuntimeInformation.FrameworkDescription, MachineLoad.OneMinute());
-        if (options.RealScale) return await RunRealScaleAsync(startedAt, machine, cancellationToken);
+        if (options.RealScale) return await new RealScaleCommand(options, output).RunAsync(startedAt, machine, cancellationToken);
         var model = ResolveModel();
         if (options.GenerateOnly) return 0;
         string? modelId = null;
@@ -49,9 +50,7 @@ public sealed class BenchCommand(BenchOptions options, TextWriter output)
             }
         }
 
-        output.WriteLine();
-        output.WriteLine($"## Results ({machine.ProcessorCount} CPUs, load average {Load(machine.LoadAverage)} at start)");
-        output.WriteLine();
+        WriteResultsHeading(machine, output);
         foreach (var run in runs) MarkdownReport.WriteRun(run, output);
         if (soak is not null) MarkdownReport.WriteSoak(soak, output);
 
@@ -60,58 +59,20 @@ public sealed class BenchCommand(BenchOptions options, TextWriter output)
             new BenchSettings(options.Url ?? "in-process", options.MaxTokens, options.Temperature, options.Concurrency,
                 options.CacheRequests, options.ServerMaxNumSeqs, options.MaxWaitingRequests, options.StallSeconds, options.TimeoutSeconds),
             runs, soak);
-        await WriteJsonAsync(report, cancellationToken);
+        await WriteJsonAsync(options.OutputPath, report, output, cancellationToken);
         return 0;
     }
 
-    /// <summary>
-    /// The 7B-layout checkpoint (generated once) or <c>--model</c>, loaded in each dtype in turn: load time, one
-    /// image question, peak RSS. The context is sized for the question, so the KV cache does not dominate memory.
-    /// </summary>
-    private async Task<int> RunRealScaleAsync(DateTimeOffset startedAt, MachineInfo machine, CancellationToken cancellationToken)
+    internal static void WriteResultsHeading(MachineInfo machine, TextWriter output)
     {
-        string modelPath;
-        long? parameters = null;
-        if (options.ModelPath is { } path)
-        {
-            if (!Directory.Exists(path)) throw new CliException($"model folder not found: {path}");
-            modelPath = Path.GetFullPath(path);
-        }
-        else
-        {
-            var generating = System.Diagnostics.Stopwatch.GetTimestamp();
-            var generated = HubLayoutGenerator.Ensure(options.GenerateModelPath, new Llava15HubLayout(), LlamaTokenizerFolder, output);
-            output.WriteLine($"checkpoint: {generated.Path} ({generated.ParameterCount:N0} parameters; ready in " +
-                             $"{System.Diagnostics.Stopwatch.GetElapsedTime(generating).TotalSeconds:F0} s)");
-            if (options.GenerateOnly) return 0;
-            (modelPath, parameters) = (generated.Path, generated.ParameterCount);
-        }
-        var maxModelLength = options.MaxModelLen ?? RealScaleContext;
-        var runs = new List<RealScaleRun>();
-        foreach (var dtype in options.DTypes)
-        {
-            output.WriteLine($"== {dtype}: load, then one image question ({options.MaxTokens} tokens, context {maxModelLength}) ==");
-            var run = await RealScaleQuestion.MeasureAsync(modelPath, dtype, options.MaxTokens, maxModelLength, cancellationToken);
-            output.WriteLine($"  loaded in {run.LoadSeconds:F1} s; answered in {run.AnswerSeconds:F1} s");
-            runs.Add(run);
-        }
         output.WriteLine();
         output.WriteLine($"## Results ({machine.ProcessorCount} CPUs, load average {Load(machine.LoadAverage)} at start)");
         output.WriteLine();
-        MarkdownReport.WriteRealScale(runs, output);
-        var report = new BenchReport(startedAt, machine, new ModelReport(modelPath, "", parameters),
-            new BenchSettings("in-process", options.MaxTokens, 0, [1], 0, 1, 0, options.StallSeconds, options.TimeoutSeconds),
-            [], null, runs);
-        await WriteJsonAsync(report, cancellationToken);
-        return 0;
     }
 
-    /// <summary>Tokens of context for the real-scale question: its ~594-token prompt and the answer fit.</summary>
-    private const int RealScaleContext = 1024;
-
-    private async Task WriteJsonAsync(BenchReport report, CancellationToken cancellationToken)
+    internal static async Task WriteJsonAsync(string? path, BenchReport report, TextWriter output, CancellationToken cancellationToken)
     {
-        if (options.OutputPath is not { } path) return;
+        if (path is null) return;
         await File.WriteAllTextAsync(path, ReportJson.Serialize(report), cancellationToken);
         output.WriteLine($"JSON report written to {path}");
     }
@@ -120,7 +81,7 @@ public sealed class BenchCommand(BenchOptions options, TextWriter output)
     /// Where the generated model's tokenizer comes from: the bundled reference fixture has LLaVA-1.5's Llama
     /// tokenizer (32000 pieces), so bench prompts cost as many tokens as on llava-1.5-7b-hf.
     /// </summary>
-    private static string LlamaTokenizerFolder => Path.Combine(AppContext.BaseDirectory, "models", "tiny-llava-visible");
+    internal static string LlamaTokenizerFolder => Path.Combine(AppContext.BaseDirectory, "models", "tiny-llava-visible");
 
     /// <summary>The checkpoint to serve: the one given, none for a remote server, else the generated bench model.</summary>
     private GeneratedModel? ResolveModel()

@@ -35,7 +35,7 @@ public sealed record BenchOptions
           --real-scale              generate (once) a random checkpoint in llava-hf/llava-1.5-7b-hf's exact layout
                                     (config, key names, three fp16 shards; about 14 GB) or take --model, load it
                                     in each --dtype and time the load and one image question (about 594 prompt
-                                    tokens, --max-tokens defaults to 2); reports peak RSS
+                                    tokens, --max-tokens defaults to 2, --max-model-len to 1024); reports peak RSS
 
         Workload:
           --concurrency LIST        throughput scenarios' concurrent streams (default 1,4,16)
