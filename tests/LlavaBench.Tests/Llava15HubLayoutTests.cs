@@ -1,14 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Llava.Engine.Generation;
-using Llava.Engine.Prompting;
-using Llava.Engine.Sampling;
 using Llava.Model;
 using Llava.Model.Config;
 using Llava.Model.Weights;
 using Llava.TestSupport;
+using LlavaBench.Measurement;
 using LlavaBench.Modeling;
-using LlavaBench.Workload;
 using static TorchSharp.torch;
 
 namespace LlavaBench.Tests;
@@ -125,7 +122,7 @@ public sealed class Llava15HubLayoutTests : IDisposable
     }
 
     [Fact]
-    public async Task AScaledDownCheckpointIsWrittenInFloat16ShardsAndAnswersAnImageQuestion()
+    public async Task AScaledDownCheckpointIsWrittenInFloat16ShardsAndTheRealScaleQuestionRunsOnIt()
     {
         var generated = HubLayoutGenerator.Ensure(_directory, Small, RepoPaths.FixtureModel, TextWriter.Null);
 
@@ -138,15 +135,13 @@ public sealed class Llava15HubLayoutTests : IDisposable
             Assert.All(header.RootElement.EnumerateObject().Where(p => p.Name != "__metadata__"), p => Assert.Equal("F16", p.Value.GetProperty("dtype").GetString()));
         Assert.Equal(generated, HubLayoutGenerator.Ensure(_directory, Small, RepoPaths.FixtureModel, TextWriter.Null));
 
-        using var engine = LlavaEngine.Load(new EngineOptions { ModelPath = _directory, DType = "bfloat16", MaxRunningSequences = 1 });
-        var prompt = engine.Prompts.Build([new ChatMessage("user", [new ImagePart(BenchImages.Png(1)), new TextPart("What is this?")])]);
-        Assert.Equal(4, prompt.TokenIds.Count(id => id == 32000));
-        var tokens = 0;
-        await foreach (var item in engine.GenerateAsync(prompt, new SamplingParams { Temperature = 0, MaxTokens = 2, IgnoreEos = true }))
-        {
-            if (item.TokenId is not null) tokens++;
-        }
-        Assert.Equal(2, tokens);
+        var run = await RealScaleQuestion.MeasureAsync(_directory, "bfloat16", maxTokens: 2, maxModelLength: 64, CancellationToken.None);
+
+        Assert.Equal(2, run.CompletionTokens);
+        Assert.InRange(run.PromptTokens, Small.ImageSize / 14 * (Small.ImageSize / 14) + 5, 40);
+        Assert.True(run.FirstTokenSeconds <= run.AnswerSeconds);
+        Assert.True(run.PeakRssBytes >= run.RssAfterBytes);
+        Assert.Equal(["real-scale-load", "real-scale-answer", "real-scale-peak-rss"], run.Targets.Select(t => t.Name));
     }
 
     private long HeaderBytes(IEnumerable<string> shards) => shards.Sum(s => 8 + Header(Path.Combine(_directory, s)).Length);
