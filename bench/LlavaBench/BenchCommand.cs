@@ -13,7 +13,8 @@ namespace LlavaBench;
 
 /// <summary>
 /// One invocation: resolve the model, then per dtype start (or reach) the server, time the bare model, and run the
-/// throughput and cache scenarios — or run the soak instead; finally print the tables and write the JSON report.
+/// throughput and cache scenarios (alternating with a peer's, if one is given) — or run the soak, or hand over to
+/// <see cref="RealScaleCommand"/>; finally print the tables and write the JSON report.
 /// </summary>
 public sealed class BenchCommand(BenchOptions options, TextWriter output)
 {
@@ -28,7 +29,9 @@ public sealed class BenchCommand(BenchOptions options, TextWriter output)
         var startedAt = DateTimeOffset.Now;
         var machine = new MachineInfo(Environment.ProcessorCount, RuntimeInformation.OSDescription,
             RuntimeInformation.FrameworkDescription, MachineLoad.OneMinute());
+        if (options.RealScale) return await new RealScaleCommand(options, output).RunAsync(startedAt, machine, cancellationToken);
         var model = ResolveModel();
+        if (options.GenerateOnly) return 0;
         string? modelId = null;
         var runs = new List<DTypeRun>();
         SoakSummary? soak = null;
@@ -47,9 +50,7 @@ public sealed class BenchCommand(BenchOptions options, TextWriter output)
             }
         }
 
-        output.WriteLine();
-        output.WriteLine($"## Results ({machine.ProcessorCount} CPUs, load average {Load(machine.LoadAverage)} at start)");
-        output.WriteLine();
+        WriteResultsHeading(machine, output);
         foreach (var run in runs) MarkdownReport.WriteRun(run, output);
         if (soak is not null) MarkdownReport.WriteSoak(soak, output);
 
@@ -58,19 +59,29 @@ public sealed class BenchCommand(BenchOptions options, TextWriter output)
             new BenchSettings(options.Url ?? "in-process", options.MaxTokens, options.Temperature, options.Concurrency,
                 options.CacheRequests, options.ServerMaxNumSeqs, options.MaxWaitingRequests, options.StallSeconds, options.TimeoutSeconds),
             runs, soak);
-        if (options.OutputPath is { } path)
-        {
-            await File.WriteAllTextAsync(path, ReportJson.Serialize(report), cancellationToken);
-            output.WriteLine($"JSON report written to {path}");
-        }
+        await WriteJsonAsync(options.OutputPath, report, output, cancellationToken);
         return 0;
+    }
+
+    internal static void WriteResultsHeading(MachineInfo machine, TextWriter output)
+    {
+        output.WriteLine();
+        output.WriteLine($"## Results ({machine.ProcessorCount} CPUs, load average {Load(machine.LoadAverage)} at start)");
+        output.WriteLine();
+    }
+
+    internal static async Task WriteJsonAsync(string? path, BenchReport report, TextWriter output, CancellationToken cancellationToken)
+    {
+        if (path is null) return;
+        await File.WriteAllTextAsync(path, ReportJson.Serialize(report), cancellationToken);
+        output.WriteLine($"JSON report written to {path}");
     }
 
     /// <summary>
     /// Where the generated model's tokenizer comes from: the bundled reference fixture has LLaVA-1.5's Llama
     /// tokenizer (32000 pieces), so bench prompts cost as many tokens as on llava-1.5-7b-hf.
     /// </summary>
-    private static string LlamaTokenizerFolder => Path.Combine(AppContext.BaseDirectory, "models", "tiny-llava-visible");
+    internal static string LlamaTokenizerFolder => Path.Combine(AppContext.BaseDirectory, "models", "tiny-llava-visible");
 
     /// <summary>The checkpoint to serve: the one given, none for a remote server, else the generated bench model.</summary>
     private GeneratedModel? ResolveModel()
@@ -106,45 +117,84 @@ public sealed class BenchCommand(BenchOptions options, TextWriter output)
         output.WriteLine($"== {dtype} ==");
         var loadStart = MachineLoad.OneMinute();
         await using var target = await OpenTargetAsync(dtype, modelPath, options.ServerMaxNumSeqs, cancellationToken);
-        var factory = new ChatRequestFactory(target.ModelId, options.MaxTokens, options.Temperature);
-        var client = new StreamingChatClient(target.Http, Timeout);
-        var promptTokens = await WarmUpAsync(client, Workloads.Rotating(factory, _salt)(0), cancellationToken);
+        await using var peerTarget = options.PeerUrl is { } peerUrl ? await ConnectPeerAsync(peerUrl, cancellationToken) : null;
+        var ours = Side(target, name: null);
+        var peer = peerTarget is null ? null : Side(peerTarget, options.PeerName);
+        var promptTokens = await WarmUpAsync(ours.Client, Workloads.Rotating(ours.Factory, _salt)(0), cancellationToken);
+        if (peer is not null) await WarmUpAsync(peer.Client, Workloads.Rotating(peer.Factory, _salt)(0), cancellationToken);
 
         BareForwardTimes? bare = null;
         SingleStreamProfile? singleStream = null;
         if (modelPath is not null && options.BareIterations > 0)
-            (bare, singleStream) = await MeasureSingleStreamAsync(modelPath, dtype, promptTokens, target, factory, client, cancellationToken);
+            (bare, singleStream) = await MeasureSingleStreamAsync(modelPath, dtype, promptTokens, target, ours, cancellationToken);
 
-        var runner = new ScenarioRunner(client, output, _inPlaceProgress);
         var summaries = new List<ScenarioSummary>();
-        foreach (var concurrency in options.Concurrency)
+        var peerSummaries = new List<ScenarioSummary>();
+        foreach (var scenario in ThroughputScenarios())
         {
-            var scenario = new Scenario($"throughput c={concurrency}", Scenario.Throughput, concurrency,
-                options.RequestsAt(concurrency), Workloads.Rotating(factory, _salt + 10_000 * concurrency));
-            summaries.Add(ScenarioSummary.From(await runner.RunAsync(scenario, cancellationToken), options.StallSeconds));
+            summaries.Add(await RunAsync(ours, scenario, cancellationToken));
+            if (peer is not null) peerSummaries.Add(await RunAsync(peer, scenario, cancellationToken));
         }
-        summaries.AddRange(await RunCacheScenariosAsync(runner, factory, client, cancellationToken));
+        summaries.AddRange(await RunCacheScenariosAsync(ours, cancellationToken));
+        if (peer is not null) peerSummaries.AddRange(await RunCacheScenariosAsync(peer, cancellationToken));
 
+        var peerRun = peer is null ? null : new PeerRun(peer.Name, options.PeerDTypeLabel, options.PeerUrl!, peerTarget!.ModelId, peerSummaries);
         var run = new DTypeRun(dtype, loadStart, MachineLoad.OneMinute(), bare, singleStream, summaries,
-            TargetEvaluator.Evaluate(summaries, singleStream));
+            TargetEvaluator.Evaluate(summaries, singleStream, bare, peerRun), peerRun);
         return (run, target.ModelId);
     }
 
+    private async Task<BenchTarget> ConnectPeerAsync(string url, CancellationToken cancellationToken)
+    {
+        output.WriteLine($"side by side with {options.PeerName} at {url}");
+        return await BenchTarget.ConnectPeerAsync(url, cancellationToken);
+    }
+
+    private ServerSide Side(BenchTarget target, string? name)
+    {
+        var client = new StreamingChatClient(target.Http, Timeout);
+        return new ServerSide(name ?? "LlavaServer", new ChatRequestFactory(target.ModelId, options.MaxTokens, options.Temperature), client,
+            new ScenarioRunner(client, output, _inPlaceProgress, name));
+    }
+
+    /// <summary>
+    /// One scenario per concurrency and image mode. A scenario is built from a server's request factory, so the
+    /// peer gets the same images and questions under its own model id.
+    /// </summary>
+    private IEnumerable<Func<ChatRequestFactory, Scenario>> ThroughputScenarios()
+    {
+        foreach (var concurrency in options.Concurrency)
+        {
+            for (var m = 0; m < options.Images.Count; m++)
+            {
+                var mode = options.Images[m];
+                var requests = options.RequestsAt(concurrency);
+                var salt = _salt + 1_000_000 * (m + 1) + 10_000 * concurrency;
+                var name = options.Images is [ImageModes.Rotating] ? $"throughput c={concurrency}" : $"throughput c={concurrency}, {mode} images";
+                yield return factory => new Scenario(name, Scenario.Throughput, concurrency, requests,
+                    Workloads.Throughput(factory, mode, salt, requests), mode);
+            }
+        }
+    }
+
+    private async Task<ScenarioSummary> RunAsync(ServerSide side, Func<ChatRequestFactory, Scenario> scenario, CancellationToken cancellationToken) =>
+        ScenarioSummary.From(await side.Runner.RunAsync(scenario(side.Factory), cancellationToken), options.StallSeconds);
+
     /// <summary>The bare model's timings, then alternating single-stream rounds: bare step, engine API, HTTP.</summary>
     private async Task<(BareForwardTimes, SingleStreamProfile)> MeasureSingleStreamAsync(string modelPath, string dtype, int promptTokens,
-        BenchTarget target, ChatRequestFactory factory, StreamingChatClient client, CancellationToken cancellationToken)
+        BenchTarget target, ServerSide ours, CancellationToken cancellationToken)
     {
         output.WriteLine($"timing the bare model ({promptTokens}-token prompt, {options.BareIterations} decode steps per batch size) …");
         using var bare = new BareModel(modelPath, dtype, promptTokens, options.MaxTokens, options.Concurrency.Max());
         var times = bare.MeasureAll(options.Concurrency, options.BareIterations);
-        output.WriteLine("  decode step: " + string.Join(", ", times.Decode.Select(d => $"batch {d.Batch} {d.StepMs:F1} ms")) +
+        output.WriteLine("  decode step: " + string.Join(", ", times.Decode.Select(d => $"batch {d.Batch} {d.StepMs:F1} ms (matmuls alone {d.MatmulMs:F1} ms)")) +
                          $"; image encode {times.ImageEncodeMs:F0} ms; prefill {times.PrefillMs:F0} ms");
 
         output.WriteLine($"single stream: {SingleStreamRounds} rounds of bare decode steps, engine API and HTTP, alternating …");
         var png = BenchImages.Png(_salt + 3_000);
-        var request = new SingleStreamRequest(factory.Build(BenchImages.DataUrl(png), Questions.Repeated), png, Questions.Repeated,
+        var request = new SingleStreamRequest(ours.Factory.Build(BenchImages.DataUrl(png), Questions.Repeated), png, Questions.Repeated,
             options.MaxTokens);
-        var profile = await SingleStreamProfiler.MeasureAsync(bare, target.Engine, client, request, SingleStreamRounds,
+        var profile = await SingleStreamProfiler.MeasureAsync(bare, target.Engine, ours.Client, request, SingleStreamRounds,
             StepsPerRound, cancellationToken);
         output.WriteLine($"  per token: bare {profile.BareDecodeMs:F1} ms, engine {profile.EngineMsPerToken:F1} ms, HTTP {profile.HttpMsPerToken:F1} ms");
         return (times, profile);
@@ -154,15 +204,14 @@ public sealed class BenchCommand(BenchOptions options, TextWriter output)
     /// Cold and hot requests alternate in one sequential run, so both see the same machine load; the run is then
     /// split into the two scenarios. The hot request is sent once beforehand so its caches are warm.
     /// </summary>
-    private async Task<IEnumerable<ScenarioSummary>> RunCacheScenariosAsync(ScenarioRunner runner, ChatRequestFactory factory,
-        StreamingChatClient client, CancellationToken cancellationToken)
+    private async Task<IEnumerable<ScenarioSummary>> RunCacheScenariosAsync(ServerSide side, CancellationToken cancellationToken)
     {
-        var cold = Workloads.Cold(factory, _salt, options.CacheRequests);
-        var hot = Workloads.Hot(factory, _salt);
-        await WarmUpAsync(client, hot(0), cancellationToken);
+        var cold = Workloads.Cold(side.Factory, _salt, options.CacheRequests);
+        var hot = Workloads.Hot(side.Factory, _salt);
+        await WarmUpAsync(side.Client, hot(0), cancellationToken);
         var alternating = new Scenario("cache: cold and hot alternating", Scenario.CacheMiss, 1, 2 * options.CacheRequests,
             i => i % 2 == 0 ? cold(i / 2) : hot(i / 2));
-        var run = await runner.RunAsync(alternating, cancellationToken);
+        var run = await side.Runner.RunAsync(alternating, cancellationToken);
         return
         [
             ScenarioSummary.From(run.Subset(alternating with { Name = "cold: new image + question", Kind = Scenario.CacheMiss }, i => i % 2 == 0), options.StallSeconds),
@@ -176,16 +225,15 @@ public sealed class BenchCommand(BenchOptions options, TextWriter output)
         output.WriteLine();
         output.WriteLine($"== soak: {minutes} min at concurrency {options.SoakConcurrency} ({dtype}) ==");
         await using var target = await OpenTargetAsync(dtype, modelPath, options.ServerMaxNumSeqs, cancellationToken);
-        var factory = new ChatRequestFactory(target.ModelId, options.MaxTokens, options.Temperature);
-        var client = new StreamingChatClient(target.Http, Timeout);
-        await WarmUpAsync(client, Workloads.Rotating(factory, _salt)(0), cancellationToken);
+        var side = Side(target, name: null);
+        await WarmUpAsync(side.Client, Workloads.Rotating(side.Factory, _salt)(0), cancellationToken);
 
         var duration = TimeSpan.FromMinutes(minutes);
         var warmup = TimeSpan.FromSeconds(Math.Min(60, duration.TotalSeconds / 4));
         var plan = new SoakPlan(dtype, duration, options.SoakConcurrency, options.ServerMaxNumSeqs, options.MaxWaitingRequests,
             TimeSpan.FromSeconds(options.StallSeconds), warmup);
-        var soak = await new SoakRunner(client, output, _inPlaceProgress)
-            .RunAsync(plan, Workloads.Rotating(factory, _salt + 1), measureRss: target.Engine is not null, cancellationToken);
+        var soak = await new SoakRunner(side.Client, output, _inPlaceProgress)
+            .RunAsync(plan, Workloads.Rotating(side.Factory, _salt + 1), measureRss: target.Engine is not null, cancellationToken);
         return (soak, target.ModelId);
     }
 

@@ -63,4 +63,54 @@ public class BenchOptionsTests
     {
         Assert.Throws<CliException>(() => BenchOptions.Parse(["--url", "http://localhost:8000", "--dtype", "float32,bfloat16"]));
     }
+
+    [Fact]
+    public void APeerGetsDistinctAndRepeatedImagesAndLlamaCppLabels()
+    {
+        var options = BenchOptions.Parse(["--peer-url", "http://127.0.0.1:8090", "--dtype", "float32", "--concurrency", "1,16"]);
+
+        Assert.Equal("http://127.0.0.1:8090", options.PeerUrl);
+        Assert.Equal("llama.cpp", options.PeerName);
+        Assert.Equal("f32", options.PeerDTypeLabel);
+        Assert.Equal(["distinct", "repeated"], options.Images);
+        Assert.Equal(["rotating"], BenchOptions.Parse([]).Images);
+        Assert.Equal("f16", BenchOptions.Parse(["--peer-url", "http://x", "--dtype", "bfloat16"]).PeerDTypeLabel);
+    }
+
+    [Fact]
+    public void PeerLabelsAndImageModesCanBeGiven()
+    {
+        var options = BenchOptions.Parse(["--peer-url", "http://x", "--peer-name", "vllm", "--peer-dtype", "bf16", "--images", "repeated"]);
+
+        Assert.Equal("vllm", options.PeerName);
+        Assert.Equal("bf16", options.PeerDTypeLabel);
+        Assert.Equal(["repeated"], options.Images);
+    }
+
+    [Theory]
+    [InlineData("--images", "many")]
+    [InlineData("--peer-url", "http://x", "--dtype", "float32,bfloat16")]
+    [InlineData("--peer-url", "http://x", "--url", "http://y")]
+    [InlineData("--peer-url", "http://x", "--soak", "1")]
+    [InlineData("--real-scale", "--url", "http://y")]
+    [InlineData("--real-scale", "--soak", "1")]
+    [InlineData("--generate-only", "--url", "http://y")]
+    [InlineData("--generate-only", "--model", "/m")]
+    public void RejectsCombinationsThatDoNotGoTogether(params string[] args)
+    {
+        Assert.Throws<CliException>(() => BenchOptions.Parse(args));
+    }
+
+    [Fact]
+    public void RealScaleAsksForTwoTokensAndGeneratesIntoItsOwnFolder()
+    {
+        var options = BenchOptions.Parse(["--real-scale", "--dtype", "bfloat16"]);
+
+        Assert.True(options.RealScale);
+        Assert.Equal(2, options.MaxTokens);
+        Assert.Equal("llava-1.5-7b-hf-random", Path.GetFileName(options.GenerateModelPath));
+        Assert.Equal("llava-bench-179m", Path.GetFileName(BenchOptions.Parse([]).GenerateModelPath));
+        Assert.Equal(5, BenchOptions.Parse(["--real-scale", "--max-tokens", "5"]).MaxTokens);
+        Assert.True(BenchOptions.Parse(["--real-scale", "--generate-only"]).GenerateOnly);
+    }
 }

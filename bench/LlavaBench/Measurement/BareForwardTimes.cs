@@ -13,4 +13,9 @@ public sealed record BareForwardTimes(
     IReadOnlyList<BatchDecodeTime> Decode);
 
 /// <param name="TokensPerSecond">The ceiling this step time puts on aggregate decode throughput.</param>
-public sealed record BatchDecodeTime(int Batch, double StepMs, double TokensPerSecond);
+/// <param name="MatmulMs">The same step's matrix multiplications alone (<see cref="DecodeMatmuls"/>), timed alternately with it.</param>
+public sealed record BatchDecodeTime(int Batch, double StepMs, double TokensPerSecond, double? MatmulMs = null)
+{
+    /// <summary>How much the step costs beyond its matmuls: 1 would be a step that is all matrix multiplication.</summary>
+    public double? StepOverMatmuls => MatmulMs is > 0 ? StepMs / MatmulMs : null;
+}

@@ -44,27 +44,33 @@ public sealed class BareModel : IDisposable
     public int ContextTokens { get; }
 
     /// <summary>
-    /// Image encoding, prefill and decode at each batch size (batch 1 always included). Decode steps of the
-    /// different batch sizes take turns, so their ratio — how well batching pays — is not skewed by load that
-    /// came and went while one size was being timed.
+    /// Image encoding, prefill and decode at each batch size (batch 1 always included), each decode step followed
+    /// by the same step's matmuls alone (<see cref="DecodeMatmuls"/>). Decode steps of the different batch sizes
+    /// take turns, so their ratio — how well batching pays — and the ratio of a step to its matmuls are not
+    /// skewed by load that came and went while one of them was being timed.
     /// </summary>
     public BareForwardTimes MeasureAll(IEnumerable<int> batchSizes, int iterations)
     {
         var slow = Math.Max(3, iterations / 10);
         var batches = batchSizes.Prepend(1).Where(b => b <= _slots.Length).Distinct().Order().ToArray();
-        var times = batches.ToDictionary(b => b, _ => new List<double>(iterations));
+        var steps = batches.ToDictionary(b => b, _ => new List<double>(iterations));
+        var matmuls = batches.ToDictionary(b => b, _ => new List<double>(iterations));
+        using var floor = new DecodeMatmuls(_model.Config.Text, _model.DType);
         for (var i = 0; i < iterations + Warmup; i++)
         {
             foreach (var batch in batches)
             {
                 var step = DecodeStepMs(batch, 1, warmup: 0);
-                if (i >= Warmup) times[batch].Add(step);
+                var alone = TimeMs(() => floor.Run(batch));
+                if (i < Warmup) continue;
+                steps[batch].Add(step);
+                matmuls[batch].Add(alone);
             }
         }
         var decode = batches.Select(batch =>
         {
-            var step = Percentiles.Of(times[batch], 50)!.Value;
-            return new BatchDecodeTime(batch, step, batch * 1000 / step);
+            var step = Percentiles.Of(steps[batch], 50)!.Value;
+            return new BatchDecodeTime(batch, step, batch * 1000 / step, Percentiles.Of(matmuls[batch], 50));
         }).ToList();
         return new BareForwardTimes(PromptTokens, ContextTokens, ImageEncodeMs(slow), PrefillMs(slow), decode);
     }
@@ -104,13 +110,15 @@ public sealed class BareModel : IDisposable
         using var inference = torch.inference_mode(true);
         for (var i = 0; i < warmup; i++) Run(forward);
         var times = new List<double>(iterations);
-        for (var i = 0; i < iterations; i++)
-        {
-            var started = Stopwatch.GetTimestamp();
-            Run(forward);
-            times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        }
+        for (var i = 0; i < iterations; i++) times.Add(TimeMs(() => Run(forward)));
         return Percentiles.Of(times, 50)!.Value;
+    }
+
+    private static double TimeMs(Action action)
+    {
+        var started = Stopwatch.GetTimestamp();
+        action();
+        return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
     }
 
     private static void Run(Func<Tensor> forward)

@@ -76,17 +76,20 @@ public sealed record BenchModelSpec
         },
     };
 
-    /// <summary><c>preprocessor_config.json</c>: CLIP's normalisation, resize and center crop to the tower's size.</summary>
-    public JsonObject ToPreprocessorJson() => new()
+    /// <summary>
+    /// llava-hf's <c>preprocessor_config.json</c> for a CLIP tower of <paramref name="imageSize"/> pixels: CLIP's
+    /// normalisation, resize and center crop to the tower's size.
+    /// </summary>
+    public static JsonObject PreprocessorJson(int imageSize) => new()
     {
         ["image_processor_type"] = "CLIPImageProcessor",
         ["processor_class"] = "LlavaProcessor",
         ["do_convert_rgb"] = true,
         ["do_resize"] = true,
-        ["size"] = new JsonObject { ["shortest_edge"] = ImageSize },
+        ["size"] = new JsonObject { ["shortest_edge"] = imageSize },
         ["resample"] = 3,
         ["do_center_crop"] = true,
-        ["crop_size"] = new JsonObject { ["height"] = ImageSize, ["width"] = ImageSize },
+        ["crop_size"] = new JsonObject { ["height"] = imageSize, ["width"] = imageSize },
         ["do_rescale"] = true,
         ["rescale_factor"] = 1.0 / 255,
         ["do_normalize"] = true,

@@ -11,7 +11,8 @@ public sealed record BenchReport(
     ModelReport Model,
     BenchSettings Settings,
     IReadOnlyList<DTypeRun> Runs,
-    SoakSummary? Soak);
+    SoakSummary? Soak,
+    IReadOnlyList<RealScaleRun>? RealScale = null);
 
 /// <param name="LoadAverage">The 1-minute load average when the run started (other work shares the CPUs).</param>
 public sealed record MachineInfo(int ProcessorCount, string Os, string Runtime, double? LoadAverage);
@@ -40,7 +41,17 @@ public sealed record DTypeRun(
     BareForwardTimes? Bare,
     SingleStreamProfile? SingleStream,
     IReadOnlyList<ScenarioSummary> Scenarios,
-    IReadOnlyList<TargetCheck> Targets);
+    IReadOnlyList<TargetCheck> Targets,
+    PeerRun? Peer = null);
+
+/// <summary>Another server benchmarked in the same run with the same scenarios, each right after ours.</summary>
+/// <param name="DType">Its precision label, as the peer names it (llama.cpp: f32, f16).</param>
+public sealed record PeerRun(
+    string Name,
+    [property: JsonPropertyName("dtype")] string DType,
+    string Url,
+    string ModelId,
+    IReadOnlyList<ScenarioSummary> Scenarios);
 
 /// <param name="TimedOut">Abandoned after no event for the client's time-out: hangs.</param>
 /// <param name="Stalled">Waited longer than <paramref name="StallSeconds"/> for a token, the first one included.</param>

@@ -14,6 +14,7 @@ namespace LlavaBench.Reporting;
 /// <paramref name="OutputTokensPerSecond"/> it leaves out the time spent before each request's first token.
 /// </param>
 /// <param name="LoadAverage">The machine's 1-minute load average when the scenario ended.</param>
+/// <param name="Images">The throughput scenario's image mode.</param>
 public sealed record ScenarioSummary(
     string Name,
     string Kind,
@@ -34,7 +35,8 @@ public sealed record ScenarioSummary(
     LatencyStats TimePerOutputTokenMs,
     LatencyStats RequestLatencyMs,
     IReadOnlyList<string> Errors,
-    double? LoadAverage)
+    double? LoadAverage,
+    string? Images = null)
 {
     private const int ErrorsKept = 5;
 
@@ -64,6 +66,7 @@ public sealed record ScenarioSummary(
             perToken,
             LatencyStats.Of(completed.Select(r => r.LatencyMs).ToList()),
             results.Where(r => r.Error is not null).Select(r => $"{r.Outcome} ({r.Status}): {r.Error}").Distinct().Take(ErrorsKept).ToList(),
-            run.LoadAverage);
+            run.LoadAverage,
+            run.Scenario.Images);
     }
 }

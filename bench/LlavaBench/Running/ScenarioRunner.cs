@@ -5,13 +5,14 @@ using LlavaBench.Reporting;
 namespace LlavaBench.Running;
 
 /// <summary>Runs a scenario's closed loop of concurrent clients with a live progress line.</summary>
-public sealed class ScenarioRunner(StreamingChatClient client, TextWriter output, bool inPlaceProgress)
+/// <param name="server">Prefixes the progress line when more than one server is benchmarked.</param>
+public sealed class ScenarioRunner(StreamingChatClient client, TextWriter output, bool inPlaceProgress, string? server = null)
 {
     public async Task<ScenarioRun> RunAsync(Scenario scenario, CancellationToken cancellationToken)
     {
         var results = new RequestResult[scenario.Requests];
         var next = -1;
-        using var progress = new ProgressLine(scenario.Name, scenario.Requests, output, inPlaceProgress);
+        using var progress = new ProgressLine(server is null ? scenario.Name : $"{server}: {scenario.Name}", scenario.Requests, output, inPlaceProgress);
         var started = Stopwatch.GetTimestamp();
 
         async Task Worker()

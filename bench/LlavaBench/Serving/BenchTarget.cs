@@ -45,7 +45,7 @@ public sealed class BenchTarget : IAsyncDisposable
         {
             await app.StartAsync(cancellationToken);
             var http = CreateClient(app.Urls.Single(), apiKey: null);
-            await WaitUntilReadyAsync(http, cancellationToken);
+            await WaitUntilReadyAsync(http, ReadyPath, cancellationToken);
             return new BenchTarget(app, http, await ModelIdAsync(http, cancellationToken));
         }
         catch
@@ -55,10 +55,23 @@ public sealed class BenchTarget : IAsyncDisposable
         }
     }
 
-    public static async Task<BenchTarget> ConnectAsync(string url, string? apiKey, CancellationToken cancellationToken)
+    /// <summary>A running LlavaServer: waits for its <c>/ready</c>.</summary>
+    public static Task<BenchTarget> ConnectAsync(string url, string? apiKey, CancellationToken cancellationToken) =>
+        ConnectAsync(url, apiKey, ReadyPath, cancellationToken);
+
+    /// <summary>
+    /// Another OpenAI-compatible server, such as llama.cpp's <c>llama-server</c>, which answers <c>/health</c> (200
+    /// once its model is loaded) but has no <c>/ready</c>.
+    /// </summary>
+    public static Task<BenchTarget> ConnectPeerAsync(string url, CancellationToken cancellationToken) =>
+        ConnectAsync(url, apiKey: null, "health", cancellationToken);
+
+    private const string ReadyPath = "ready";
+
+    private static async Task<BenchTarget> ConnectAsync(string url, string? apiKey, string readyPath, CancellationToken cancellationToken)
     {
         var http = CreateClient(url, apiKey);
-        await WaitUntilReadyAsync(http, cancellationToken);
+        await WaitUntilReadyAsync(http, readyPath, cancellationToken);
         return new BenchTarget(null, http, await ModelIdAsync(http, cancellationToken));
     }
 
@@ -76,14 +89,14 @@ public sealed class BenchTarget : IAsyncDisposable
         return client;
     }
 
-    private static async Task WaitUntilReadyAsync(HttpClient http, CancellationToken cancellationToken)
+    private static async Task WaitUntilReadyAsync(HttpClient http, string readyPath, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow.AddMinutes(10);
         while (DateTime.UtcNow < deadline)
         {
             try
             {
-                using var response = await http.GetAsync("ready", cancellationToken);
+                using var response = await http.GetAsync(readyPath, cancellationToken);
                 if (response.IsSuccessStatusCode) return;
             }
             catch (HttpRequestException)
@@ -91,7 +104,7 @@ public sealed class BenchTarget : IAsyncDisposable
             }
             await Task.Delay(200, cancellationToken);
         }
-        throw new TimeoutException($"the server at {http.BaseAddress} did not become ready within 10 minutes");
+        throw new TimeoutException($"the server at {http.BaseAddress} did not answer /{readyPath} within 10 minutes");
     }
 
     private static async Task<string> ModelIdAsync(HttpClient http, CancellationToken cancellationToken)

@@ -1,0 +1,139 @@
+using System.Text.Json.Nodes;
+
+namespace LlavaBench.Modeling;
+
+/// <summary>
+/// The on-disk layout of <c>llava-hf/llava-1.5-7b-hf</c> with random values: the hub's <c>config.json</c> (the same
+/// fields, in the same order; Llama dimensions are left to <c>LlamaConfig</c>'s defaults, as the hub leaves them),
+/// its tensor keys in transformers 4.36's state-dict order (module registration order: the CLIP tower with
+/// k/v/q/out projections, the projector, then the Llama decoder with q/k/v/o), float16 values, and its sharding:
+/// transformers' <c>save_pretrained</c> at <c>max_shard_size="5GB"</c> (5·10⁹ bytes), which gives the hub's three
+/// <c>model-0000i-of-00003.safetensors</c> files and <c>total_size</c> 14,126,854,144. The defaults are the 7B model;
+/// tests scale it down.
+/// </summary>
+public sealed record Llava15HubLayout
+{
+    public const string HubId = "llava-hf/llava-1.5-7b-hf";
+    public const int ElementBytes = 2;
+
+    /// <summary>Hugging Face <c>LlamaConfig</c>'s defaults, which the hub's config relies on (Llama-2 7B).</summary>
+    private static readonly Llava15HubLayout LlamaDefaults = new();
+
+    public int TextHiddenSize { get; init; } = 4096;
+    public int TextIntermediateSize { get; init; } = 11008;
+    public int TextLayers { get; init; } = 32;
+    public int TextHeads { get; init; } = 32;
+    public int VocabSize { get; init; } = 32064;
+    public int MaxPositionEmbeddings { get; init; } = 4096;
+    public int VisionHiddenSize { get; init; } = 1024;
+    public int VisionIntermediateSize { get; init; } = 4096;
+    public int VisionLayers { get; init; } = 24;
+    public int VisionHeads { get; init; } = 16;
+    public int ImageSize { get; init; } = 336;
+    public int PatchSize { get; init; } = 14;
+    public long MaxShardBytes { get; init; } = 5_000_000_000;
+    public ulong Seed { get; init; } = 20231205;
+
+    public ShardPlan Plan() => ShardPlan.Of(Tensors(), ElementBytes, MaxShardBytes);
+
+    /// <summary><c>config.json</c>; a scaled-down layout adds the Llama dimensions that differ from the defaults.</summary>
+    public JsonObject ToConfigJson()
+    {
+        var text = new List<(string, JsonNode?)>
+        {
+            ("_name_or_path", "lmsys/vicuna-7b-v1.5"),
+            ("architectures", new JsonArray("LlamaForCausalLM")),
+            ("max_position_embeddings", MaxPositionEmbeddings),
+            ("model_type", "llama"),
+            ("rms_norm_eps", 1e-05),
+            ("torch_dtype", "float16"),
+            ("vocab_size", VocabSize),
+        };
+        if (TextHiddenSize != LlamaDefaults.TextHiddenSize) text.Add(("hidden_size", TextHiddenSize));
+        if (TextIntermediateSize != LlamaDefaults.TextIntermediateSize) text.Add(("intermediate_size", TextIntermediateSize));
+        if (TextHeads != LlamaDefaults.TextHeads) text.Add(("num_attention_heads", TextHeads));
+        if (TextLayers != LlamaDefaults.TextLayers) text.Add(("num_hidden_layers", TextLayers));
+        return new JsonObject
+        {
+            ["architectures"] = new JsonArray("LlavaForConditionalGeneration"),
+            ["ignore_index"] = -100,
+            ["image_token_index"] = 32000,
+            ["model_type"] = "llava",
+            ["pad_token_id"] = 32001,
+            ["projector_hidden_act"] = "gelu",
+            ["text_config"] = new JsonObject(text.OrderBy(e => e.Item1, StringComparer.Ordinal)
+                .Select(e => KeyValuePair.Create(e.Item1, e.Item2))),
+            ["tie_word_embeddings"] = false,
+            ["torch_dtype"] = "float16",
+            ["transformers_version"] = "4.36.0.dev0",
+            ["vision_config"] = new JsonObject
+            {
+                ["hidden_size"] = VisionHiddenSize,
+                ["image_size"] = ImageSize,
+                ["intermediate_size"] = VisionIntermediateSize,
+                ["model_type"] = "clip_vision_model",
+                ["num_attention_heads"] = VisionHeads,
+                ["num_hidden_layers"] = VisionLayers,
+                ["patch_size"] = PatchSize,
+                ["projection_dim"] = 768,
+                ["vocab_size"] = 32000,
+            },
+            ["vision_feature_layer"] = -2,
+            ["vision_feature_select_strategy"] = "default",
+            ["vocab_size"] = VocabSize,
+        };
+    }
+
+    /// <summary>Every key with its shape, in the order transformers 4.36 saved the state dict.</summary>
+    public IReadOnlyList<TensorSpec> Tensors()
+    {
+        long v = VisionHiddenSize, vi = VisionIntermediateSize, t = TextHiddenSize, ti = TextIntermediateSize;
+        var patches = ImageSize / PatchSize * (ImageSize / PatchSize);
+        var tensors = new List<TensorSpec>();
+        void Add(string name, params long[] shape) => tensors.Add(new TensorSpec(name, shape));
+        void Linear(string name, long outFeatures, long inFeatures, bool bias = true)
+        {
+            Add(name + ".weight", outFeatures, inFeatures);
+            if (bias) Add(name + ".bias", outFeatures);
+        }
+        void Norm(string name, long size, bool bias = true)
+        {
+            Add(name + ".weight", size);
+            if (bias) Add(name + ".bias", size);
+        }
+
+        const string vision = "vision_tower.vision_model.";
+        Add(vision + "embeddings.class_embedding", v);
+        Add(vision + "embeddings.patch_embedding.weight", v, 3, PatchSize, PatchSize);
+        Add(vision + "embeddings.position_embedding.weight", patches + 1, v);
+        Norm(vision + "pre_layrnorm", v);
+        for (var layer = 0; layer < VisionLayers; layer++)
+        {
+            var prefix = $"{vision}encoder.layers.{layer}.";
+            foreach (var projection in (string[])["k_proj", "v_proj", "q_proj", "out_proj"])
+                Linear(prefix + "self_attn." + projection, v, v);
+            Norm(prefix + "layer_norm1", v);
+            Linear(prefix + "mlp.fc1", vi, v);
+            Linear(prefix + "mlp.fc2", v, vi);
+            Norm(prefix + "layer_norm2", v);
+        }
+        Norm(vision + "post_layernorm", v);
+        Linear("multi_modal_projector.linear_1", t, v);
+        Linear("multi_modal_projector.linear_2", t, t);
+        Add("language_model.model.embed_tokens.weight", VocabSize, t);
+        for (var layer = 0; layer < TextLayers; layer++)
+        {
+            var prefix = $"language_model.model.layers.{layer}.";
+            foreach (var projection in (string[])["q_proj", "k_proj", "v_proj", "o_proj"])
+                Linear(prefix + "self_attn." + projection, t, t, bias: false);
+            Linear(prefix + "mlp.gate_proj", ti, t, bias: false);
+            Linear(prefix + "mlp.up_proj", ti, t, bias: false);
+            Linear(prefix + "mlp.down_proj", t, ti, bias: false);
+            Norm(prefix + "input_layernorm", t, bias: false);
+            Norm(prefix + "post_attention_layernorm", t, bias: false);
+        }
+        Norm("language_model.model.norm", t, bias: false);
+        Linear("language_model.lm_head", VocabSize, t, bias: false);
+        return tensors;
+    }
+}
