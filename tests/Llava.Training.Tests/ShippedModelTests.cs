@@ -17,7 +17,7 @@ public sealed class ShippedModelTests : IDisposable
     [Fact]
     public void AnswersNinetyPercentOfTheHeldOutQuestionsOfEveryKind()
     {
-        var questions = ShapesDatasetBuilder.BuildEval(_dir.Path, new ShapesDataOptions());
+        var questions = ShapesDatasetBuilder.BuildEval(_dir.Path, new ShapesDataOptions(World: ShapesWorld.Classic)).Single().Questions;
 
         var result = EvalCommand.Evaluate(RepoPaths.ShapesModel, questions, _dir.File(ShapesDataset.ImagesFolder),
             maxTokens: 96, concurrency: 16);

@@ -53,6 +53,18 @@ public sealed class CommandArguments
 
     public double Double(string name, double fallback) => Number(name, fallback, s => double.Parse(s, CultureInfo.InvariantCulture));
 
+    /// <summary>An enum value by its lower-case name, e.g. <c>--world wide</c>.</summary>
+    public T Choice<T>(string name, T fallback) where T : struct, Enum
+    {
+        var text = Text(name);
+        if (text is null) return fallback;
+        foreach (var value in Enum.GetValues<T>())
+        {
+            if (value.ToString().Equals(text, StringComparison.OrdinalIgnoreCase)) return value;
+        }
+        throw new UsageException($"--{name}: '{text}' is not one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}");
+    }
+
     /// <summary>Call after reading every option.</summary>
     public void EnsureAllRead()
     {

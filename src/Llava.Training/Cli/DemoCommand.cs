@@ -14,8 +14,9 @@ namespace Llava.Training.Cli;
 public static class DemoCommand
 {
     public const string Usage = """
-        demo [--out DIR] [--work DIR] [--threads N] [--scale X] [--resume]
+        demo [--out DIR] [--work DIR] [--world wide|classic] [--threads N] [--scale X] [--resume]
           Reproduces llava-shapes-tiny: make-data, init, train clip, train lm, train pretrain, train finetune, eval.
+          --world   the pictures to learn from (default wide; classic is the first demo's grid world)
           --out     the finished model folder (default models/llava-shapes-tiny)
           --work    data, intermediate models and checkpoints (default artifacts/shapes-demo)
           --scale   shrink data and training for a quick check, e.g. 0.05
@@ -35,13 +36,16 @@ public static class DemoCommand
         var threads = args.Int("threads", Environment.ProcessorCount);
         var scale = args.Double("scale", 1);
         var resume = args.Flag("resume");
+        var world = args.Choice("world", ShapesWorld.Wide);
         args.EnsureAllRead();
-        var recipe = scale == 1 ? new DemoRecipe() : new DemoRecipe().Scaled(scale);
+        var recipe = new DemoRecipe().InWorld(world);
+        if (scale != 1) recipe = recipe.Scaled(scale);
         var result = Execute(recipe, outDir, work, threads, resume, output);
-        return result.MinimumAccuracy >= 0.9 || scale != 1 ? 0 : 1;
+        return result.Min(r => r.Result.MinimumAccuracy) >= 0.9 || scale != 1 ? 0 : 1;
     }
 
-    public static EvalResult Execute(DemoRecipe recipe, string outDir, string work, int threads, bool resume, TextWriter output)
+    /// <returns>The evaluation of the finished model on each held-out set.</returns>
+    public static IReadOnlyList<(string Set, EvalResult Result)> Execute(DemoRecipe recipe, string outDir, string work, int threads, bool resume, TextWriter output)
     {
         var times = new List<(string Stage, TimeSpan Time)>();
         var total = Stopwatch.StartNew();
@@ -91,22 +95,31 @@ public static class DemoCommand
         }
 
         Timed("export", () => Export(previous, outDir));
-        EvalResult? result = null;
+        var results = new List<(string Set, EvalResult Result)>();
         Timed("eval", () =>
         {
-            var questions = EvalQuestionsJson.Read(Path.Combine(data, ShapesDataset.Eval));
-            result = EvalCommand.Evaluate(outDir, questions, Path.Combine(data, ShapesDataset.ImagesFolder), maxTokens: 96, concurrency: 16);
+            foreach (var (set, file) in new[] { (EvalSet.InDistribution, ShapesDataset.Eval), (EvalSet.IndependentRenderer, ShapesDataset.IndependentEval) })
+            {
+                var path = Path.Combine(data, file);
+                if (!File.Exists(path)) continue;
+                results.Add((set, EvalCommand.Evaluate(outDir, EvalQuestionsJson.Read(path), Path.Combine(data, ShapesDataset.ImagesFolder),
+                    maxTokens: 96, concurrency: 16)));
+            }
         });
 
         output.WriteLine();
         output.WriteLine($"llava-shapes-tiny in {outDir} ({SizeOf(outDir) / 1e6:F1} MB)");
-        result!.WriteTable(output);
+        foreach (var (set, result) in results)
+        {
+            output.WriteLine($"{set}:");
+            result.WriteTable(output);
+        }
         output.WriteLine();
         output.WriteLine("stage            time");
         foreach (var (stage, time) in times)
             output.WriteLine($"{stage,-16} {ProgressBar.Format(time)}");
         output.WriteLine($"{"total",-16} {ProgressBar.Format(total.Elapsed)}");
-        return result;
+        return results;
     }
 
     /// <summary>Copies the servable files of a trained folder (not its checkpoints or logs) to the model folder.</summary>

@@ -21,6 +21,8 @@ public sealed record DemoRecipe
 
     public TrainingOptions Finetune { get; init; } = new() { Epochs = 12, BatchSize = 32, LearningRate = 1e-3, WarmupRatio = 0.03, WeightDecay = 0.01, GroupByLength = true };
 
+    public DemoRecipe InWorld(ShapesWorld world) => this with { Data = Data with { World = world } };
+
     /// <summary>Shrinks every dataset and stage for a quick end-to-end check (not a useful model).</summary>
     public DemoRecipe Scaled(double factor)
     {

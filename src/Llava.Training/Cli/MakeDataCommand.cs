@@ -9,8 +9,10 @@ public static class MakeDataCommand
 {
     public const string Usage = """
         make-data --out DIR [--template-from DIR] [--train N] [--val N] [--eval-per-kind N] [--seed N] [--image-size PX]
+                  [--world wide|classic]
           Renders the shapes world: images, scenes.json (captions + boxes), pretrain.json / instruct.json (LLaVA JSON)
-          with -val splits, eval.json (held-out questions), lm-corpus.txt and tokenizer-corpus.txt.
+          with -val splits, eval.json (held-out questions; for the wide world also eval-independent.json, drawn by an
+          independent renderer), lm-corpus.txt and tokenizer-corpus.txt. --image-size is the classic world's.
           --template-from  folder whose chat template renders the corpora (default: the shapes tokenizer folder)
         """;
 
@@ -23,7 +25,8 @@ public static class MakeDataCommand
             ValidationScenes: args.Int("val", 200),
             EvalQuestionsPerKind: args.Int("eval-per-kind", 60),
             Seed: args.Int("seed", 1),
-            ImageSize: args.Int("image-size", SceneGenerator.DefaultImageSize));
+            ImageSize: args.Int("image-size", SceneGenerator.DefaultImageSize),
+            World: args.Choice("world", ShapesWorld.Wide));
         args.EnsureAllRead();
 
         var watch = Stopwatch.StartNew();

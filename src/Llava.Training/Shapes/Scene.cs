@@ -6,5 +6,8 @@ namespace Llava.Training.Shapes;
 /// </summary>
 public sealed record Scene(string Id, int ImageSize, byte Background, IReadOnlyList<SceneObject> Objects)
 {
+    /// <summary>How the description names what the shapes are drawn on.</summary>
+    public string BackgroundName { get; init; } = "light gray";
+
     public SceneObject? Find(ShapeKind shape) => Objects.FirstOrDefault(o => o.Shape == shape);
 }

@@ -33,7 +33,7 @@ public static class SceneText
     {
         var sentences = new List<string>
         {
-            $"The image shows {CountShapes(scene.Objects.Count)} on a light gray background.",
+            $"The image shows {CountShapes(scene.Objects.Count)} on a {scene.BackgroundName} background.",
         };
         foreach (var item in scene.Objects)
             sentences.Add($"A {item.FullName} is {item.Position.Phrase}.");

@@ -10,6 +10,9 @@ public static class ShapesDataset
     public const string Instruct = "instruct.json";
     public const string InstructValidation = "instruct-val.json";
     public const string Eval = "eval.json";
+
+    /// <summary>Held-out questions on pictures of the wide world drawn by the independent renderer (wide world only).</summary>
+    public const string IndependentEval = "eval-independent.json";
     public const string LanguageCorpus = "lm-corpus.txt";
     public const string LanguageCorpusValidation = "lm-corpus-val.txt";
     public const string TokenizerCorpus = "tokenizer-corpus.txt";

@@ -20,8 +20,8 @@ public static class ShapesDatasetBuilder
         var imagesDir = Path.Combine(outDir, ShapesDataset.ImagesFolder);
         Directory.CreateDirectory(imagesDir);
 
-        var train = Split("train", options.TrainScenes, options.Seed, options, imagesDir);
-        var validation = Split("val", options.ValidationScenes, options.Seed + 1, options, imagesDir);
+        var train = Split("train", options.TrainScenes, SceneSources.Training(options.World, options.Seed, options.ImageSize), imagesDir);
+        var validation = Split("val", options.ValidationScenes, SceneSources.Training(options.World, options.Seed + 1, options.ImageSize), imagesDir);
         var text = new Random(options.Seed + 3);
         var pretrain = train.Select(s => InstructionRecords.Caption(s.Scene, s.Image, text)).ToList();
         var instruct = train.Select(s => InstructionRecords.For(s.Scene, s.Image, text)).ToList();
@@ -33,7 +33,7 @@ public static class ShapesDatasetBuilder
         LlavaJson.Write(Path.Combine(outDir, ShapesDataset.InstructValidation), instructVal);
         SceneAnnotationsJson.Write(Path.Combine(outDir, ShapesDataset.Scenes), train.Select(s => SceneAnnotation.From(s.Scene, s.Image)));
 
-        var questions = BuildEval(outDir, options);
+        var evalSets = BuildEval(outDir, options);
 
         File.WriteAllLines(Path.Combine(outDir, ShapesDataset.LanguageCorpus),
             pretrain.Concat(instruct).Select(r => TextOnly(template, r)));
@@ -42,35 +42,49 @@ public static class ShapesDatasetBuilder
         File.WriteAllLines(Path.Combine(outDir, ShapesDataset.TokenizerCorpus),
             pretrain.Concat(instruct).SelectMany(r => TokenizerCorpus.Lines(template, r)));
 
-        return new Summary(train.Count + validation.Count + questions.Count, pretrain.Count, instruct.Count, questions.Count);
+        var questions = evalSets.Sum(e => e.Questions.Count);
+        return new Summary(train.Count + validation.Count + questions, pretrain.Count, instruct.Count, questions);
     }
 
     /// <summary>
-    /// Writes only the held-out evaluation images and <c>eval.json</c>, the same ones <see cref="Build"/> writes for
-    /// these options (their random streams are the evaluation split's own), so a shipped model can be checked
-    /// without regenerating its training data.
+    /// Writes only the held-out evaluation images and question files — <c>eval.json</c>, and in the wide world
+    /// <c>eval-independent.json</c> — the same ones <see cref="Build"/> writes for these options (their random streams
+    /// are the evaluation splits' own), so a shipped model can be checked without regenerating its training data.
     /// </summary>
-    public static IReadOnlyList<EvalQuestion> BuildEval(string outDir, ShapesDataOptions options)
+    public static IReadOnlyList<EvalSet> BuildEval(string outDir, ShapesDataOptions options)
     {
         var imagesDir = Path.Combine(outDir, ShapesDataset.ImagesFolder);
         Directory.CreateDirectory(imagesDir);
-        var scenes = Split("eval", options.EvalQuestionsPerKind * Enum.GetValues<QuestionKind>().Length, options.Seed + 2,
-            options, imagesDir);
-        var questions = EvalQuestions(scenes, new Random(options.Seed + 4));
-        EvalQuestionsJson.Write(Path.Combine(outDir, ShapesDataset.Eval), questions);
-        return questions;
+        var count = options.EvalQuestionsPerKind * Enum.GetValues<QuestionKind>().Length;
+        var sets = new List<EvalSet>
+        {
+            WriteEval(outDir, EvalSet.InDistribution, ShapesDataset.Eval,
+                Split("eval", count, SceneSources.Training(options.World, options.Seed + 2, options.ImageSize), imagesDir), options.Seed + 4),
+        };
+        if (options.World == ShapesWorld.Wide)
+        {
+            sets.Add(WriteEval(outDir, EvalSet.IndependentRenderer, ShapesDataset.IndependentEval,
+                Split("independent", count, SceneSources.Independent(options.Seed + 5), imagesDir), options.Seed + 6));
+        }
+        return sets;
     }
 
-    private static List<(Scene Scene, string Image)> Split(string name, int count, int seed, ShapesDataOptions options, string imagesDir)
+    private static EvalSet WriteEval(string outDir, string name, string file, List<(Scene Scene, string Image)> scenes, int seed)
     {
-        var generator = new SceneGenerator(seed, options.ImageSize);
+        var questions = EvalQuestions(scenes, new Random(seed));
+        EvalQuestionsJson.Write(Path.Combine(outDir, file), questions);
+        return new EvalSet(name, questions);
+    }
+
+    private static List<(Scene Scene, string Image)> Split(string name, int count, Func<string, RenderedScene> source, string imagesDir)
+    {
         var scenes = new List<(Scene, string)>(count);
         for (var i = 0; i < count; i++)
         {
-            var scene = generator.Next($"{name}-{i:D6}");
-            var image = $"{scene.Id}.png";
-            File.WriteAllBytes(Path.Combine(imagesDir, image), SceneRenderer.RenderPng(scene, generator.ColorJitter));
-            scenes.Add((scene, image));
+            var drawn = source($"{name}-{i:D6}");
+            var image = drawn.Scene.Id + drawn.Extension;
+            File.WriteAllBytes(Path.Combine(imagesDir, image), drawn.Image);
+            scenes.Add((drawn.Scene, image));
         }
         return scenes;
     }

@@ -13,7 +13,8 @@ namespace Llava.Training.Tests.Support;
 
 /// <summary>
 /// A tiny random model (24-pixel images, 3×3 patches, a one-layer 32-wide Llama) with the committed shapes tokenizer,
-/// and a small rendered shapes dataset for it: enough to run every stage in well under a second per step.
+/// and a small rendered shapes dataset for it: enough to run every stage in well under a second per step. The data
+/// is the classic world's, whose image size can be set to the model's 24 pixels.
 /// </summary>
 public sealed class TinySetup : IDisposable
 {
@@ -39,7 +40,7 @@ public sealed class TinySetup : IDisposable
         ModelDir = _dir.File("model");
         NewModel.Create(_dir.File("config.json"), TokenizerDir, ModelDir, seed);
         DataDir = _dir.File("data");
-        ShapesDatasetBuilder.Build(DataDir, new ShapesDataOptions(trainScenes, 4, 1, seed, ImageSize),
+        ShapesDatasetBuilder.Build(DataDir, new ShapesDataOptions(trainScenes, 4, 1, seed, ImageSize, ShapesWorld.Classic),
             ChatTemplate.FromModelDirectory(TokenizerDir));
         Tokenizer = LlavaTokenizer.Load(ModelDir);
         Template = ChatTemplate.FromModelDirectory(ModelDir);
