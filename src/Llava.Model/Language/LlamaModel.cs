@@ -54,7 +54,7 @@ public sealed class LlamaModel : nn.Module
     internal Tensor ForwardCached(Tensor inputsEmbeds, ForwardBatch batch, KvCache cache, Tensor? outputRows)
     {
         using var scope = NewDisposeScope();
-        var packed = PackedBatch.Build(batch, rotary_emb, _groups, inputsEmbeds.dtype, inputsEmbeds.device);
+        var packed = PackedBatch.Build(batch, cache, rotary_emb, _groups, inputsEmbeds.dtype, inputsEmbeds.device);
         var hidden = inputsEmbeds;
         for (var i = 0; i < layers.Count; i++)
             hidden = layers[i].ForwardCached(hidden, packed, cache, i);
