@@ -56,7 +56,8 @@ public sealed class LlavaEngine : IGenerationEngine
             }
 
             Tokenizer = LlavaTokenizer.Load(path);
-            Model = new ModelInfo(options.ServedModelName ?? new DirectoryInfo(path).Name, path, maxLength, config.ImageSeqLen);
+            Model = new ModelInfo(options.ServedModelName ?? new DirectoryInfo(path).Name, path, maxLength, config.ImageSeqLen,
+                _model.Precision.Description);
             Prompts = new PromptBuilder(Tokenizer, ChatTemplate.FromModelDirectory(path), imageProcessor, config.ImageSeqLen, options.ImageLimits);
             _eosTokenIds = GenerationConfigEos(path) ?? [Tokenizer.EosTokenId];
             _cache = _model.CreateKvCache(options.MaxRunningSequences, maxLength);

@@ -85,18 +85,24 @@ public sealed class LlamaAttention : nn.Module, IMatmulPrecisionUser
 
     /// <summary>
     /// All single-token chunks in one SDPA call. Its batch axis runs over the contiguous slot range that holds
-    /// them, read in place from the cache; each decode query goes to its slot's row (other rows stay zero and
-    /// their outputs are dropped), and the length mask hides positions past each slot's length.
+    /// them, read in place from the cache; unless the chunks are that range in slot order, each decode query goes
+    /// to its slot's row (other rows stay zero and their outputs are dropped). The length mask hides positions
+    /// past each slot's length.
     /// Grouped queries sit on the row axis (<c>[slots, kvHeads, groups, headDim]</c>) so the cache is read as it is.
     /// </summary>
     private Tensor AttendDecode(Tensor q, DecodeGroup decode, KvCache cache, int layer)
     {
-        var queries = decode.Rows is { } rows ? q.index_select(0, rows) : q.narrow(0, 0, decode.Count);
-        var padded = zeros([decode.SlotCount, _kvHeads, Groups, _headDim], queries.dtype, queries.device)
-            .index_copy_(0, decode.SlotOffsets, queries.view(decode.Count, _kvHeads, Groups, _headDim));
+        var queries = decode.Rows is { } rows ? q.index_select(0, rows)
+            : decode.AllRows ? q
+            : q.narrow(0, 0, decode.Count);
+        var grouped = queries.view(decode.Count, _kvHeads, Groups, _headDim);
+        var padded = decode.SlotOffsets is { } offsets
+            ? zeros([decode.SlotCount, _kvHeads, Groups, _headDim], queries.dtype, queries.device).index_copy_(0, offsets, grouped)
+            : grouped;
         var (keys, values) = cache.Window(layer, decode.FirstSlot, decode.SlotCount, decode.KeyLength);
         var attended = nn.functional.scaled_dot_product_attention(padded, keys, values, attn_mask: decode.Mask);
-        return attended.index_select(0, decode.SlotOffsets).view(decode.Count, _heads * _headDim);
+        var own = decode.SlotOffsets is { } slotOffsets ? attended.index_select(0, slotOffsets) : attended;
+        return own.view(decode.Count, _heads * _headDim);
     }
 
     private Tensor AttendPrefill(Tensor q, PackedChunk chunk, KvCache cache, int layer)

@@ -79,9 +79,11 @@ internal sealed class PackedBatch
             for (var i = 0; i < chunk.Length; i++) data.Add(chunk.Slot);
 
         var decodePlan = decodes.Count == 0 ? null : DecodePlan.For(decodes.Select(c => c.chunk).ToList(), cache.Capacity);
+        var inSlotOrder = decodePlan is not null && decodePlan.Lengths.Length == decodes.Count
+                          && decodes.Select((c, i) => c.chunk.Slot == decodePlan.FirstSlot + i).All(x => x);
         if (decodePlan is not null)
         {
-            foreach (var (chunk, _) in decodes) data.Add(chunk.Slot - decodePlan.FirstSlot);
+            if (!inSlotOrder) data.AddRange(decodes.Select(c => (long)(c.chunk.Slot - decodePlan.FirstSlot)));
             data.AddRange(decodePlan.Lengths);
             if (!decodeLeads) data.AddRange(decodes.Select(c => (long)offsets[c.index]));
         }
@@ -109,13 +111,13 @@ internal sealed class PackedBatch
         DecodeGroup? decode = null;
         if (decodePlan is not null)
         {
-            var slotOffsets = Next(decodes.Count);
+            var slotOffsets = inSlotOrder ? null : Next(decodes.Count);
             var lengths = Next(decodePlan.Lengths.Length);
             var rows = decodeLeads ? null : Next(decodes.Count);
             foreach (var slot in Enumerable.Range(decodePlan.FirstSlot, decodePlan.Lengths.Length))
                 cache.Initialise(slot, decodePlan.KeyLength);
-            decode = new DecodeGroup(decodes.Count, rows, decodePlan.FirstSlot, decodePlan.Lengths.Length, slotOffsets,
-                decodePlan.KeyLength, LengthMask(lengths, decodePlan.KeyLength, dtype, device));
+            decode = new DecodeGroup(decodes.Count, decodes.Count == chunks.Count, rows, decodePlan.FirstSlot,
+                decodePlan.Lengths.Length, slotOffsets, decodePlan.KeyLength, LengthMask(lengths, decodePlan.KeyLength, dtype, device));
         }
         var unpermute = decodeLeads ? null : Next(tokens);
 
@@ -180,9 +182,10 @@ internal sealed class PackedBatch
 internal sealed record PackedChunk(int Slot, int StartPosition, int Length, int Offset, Tensor? Mask, bool Causal);
 
 /// <summary>
-/// The single-token chunks of a step: <paramref name="Count"/> of them, at packed <paramref name="Rows"/> (null: rows
-/// <c>0 .. Count - 1</c>), in slots <paramref name="FirstSlot"/> + <paramref name="SlotOffsets"/>; attention reads
+/// The single-token chunks of a step: <paramref name="Count"/> of them (<paramref name="AllRows"/>: the whole batch),
+/// at packed <paramref name="Rows"/> (null: rows <c>0 .. Count - 1</c>), in slots <paramref name="FirstSlot"/> +
+/// <paramref name="SlotOffsets"/> (null: <c>0 .. Count - 1</c>, the range exactly); attention reads
 /// <paramref name="KeyLength"/> positions of <paramref name="SlotCount"/> slots under <paramref name="Mask"/>.
 /// </summary>
-internal sealed record DecodeGroup(int Count, Tensor? Rows, int FirstSlot, int SlotCount, Tensor SlotOffsets,
-    int KeyLength, Tensor Mask);
+internal sealed record DecodeGroup(int Count, bool AllRows, Tensor? Rows, int FirstSlot, int SlotCount,
+    Tensor? SlotOffsets, int KeyLength, Tensor Mask);

@@ -17,7 +17,7 @@ public static class CommandLine
         new("model", "Model", "DIR", "model folder in Hugging Face llava-hf layout (default: the bundled tiny model)"),
         new("served-model-name", "ServedModelName", "NAME", "model id used by the API (default: the folder name)"),
         new("device", "Device", "DEV", "cpu | cuda | cuda:N (default cpu)"),
-        new("dtype", "DType", "TYPE", "float32 | bfloat16 | float16 (default float32)"),
+        new("dtype", "DType", "TYPE", "auto | float32 | bfloat16 | float16 (default auto: the fastest that fits)"),
         new("host", "Host", "ADDR", "address to listen on (default 0.0.0.0)"),
         new("port", "Port", "N", "port to listen on (default 8000)"),
         new("max-model-len", "MaxModelLen", "N", "context length (default: the checkpoint's)"),

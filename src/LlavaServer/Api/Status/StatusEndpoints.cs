@@ -23,6 +23,7 @@ internal static class StatusEndpoints
             "server.status",
             host.State.ToString().ToLowerInvariant(),
             engine?.Model.Name,
+            engine?.Model.Precision,
             activity.Uptime.TotalSeconds,
             new RequestCounts(running, engine?.WaitingCount ?? 0, options.MaxNumSeqs, options.MaxWaitingRequests, inFlight.Count),
             stats is null
