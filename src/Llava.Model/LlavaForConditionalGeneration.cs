@@ -163,19 +163,7 @@ public sealed class LlavaForConditionalGeneration : nn.Module
         ValidateBatch(inputsEmbeds, batch, cache);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        Tensor? lastRows = null;
-        if (!allPositions)
-        {
-            var rows = new long[batch.Chunks.Count];
-            long end = 0;
-            for (var c = 0; c < rows.Length; c++)
-            {
-                end += batch.Chunks[c].Length;
-                rows[c] = end - 1;
-            }
-            lastRows = tensor(rows, device: Device);
-        }
-        var hidden = language_model.model.ForwardCached(inputsEmbeds.to(DType, Device), batch, cache, lastRows);
+        var hidden = language_model.model.ForwardCached(inputsEmbeds.to(DType, Device), batch, cache, allPositions);
         var logits = language_model.Logits(hidden);
         foreach (var chunk in batch.Chunks)
             cache.SetLength(chunk.Slot, chunk.StartPosition + chunk.Length);

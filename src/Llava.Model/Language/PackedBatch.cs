@@ -20,8 +20,9 @@ internal sealed class PackedBatch
     internal const int KeyLengthQuantum = 512;
 
     private PackedBatch(Tensor cos, Tensor signedSin, Tensor slots, Tensor positions, DecodeGroup? decode,
-        IReadOnlyList<PackedChunk> prefills, Tensor? unpermute)
+        IReadOnlyList<PackedChunk> prefills, Tensor? unpermute, Tensor? lastRows)
     {
+        LastRows = lastRows;
         Cos = cos;
         SignedSin = signedSin;
         Slots = slots;
@@ -55,6 +56,9 @@ internal sealed class PackedBatch
     /// </summary>
     public Tensor? Unpermute { get; }
 
+    /// <summary>int64 <c>[chunks]</c>: each chunk's last packed row; null when every chunk is a single token.</summary>
+    public Tensor? LastRows { get; }
+
     /// <param name="groups">Query heads per KV head; masks are laid out for grouped queries (see LlamaAttention).</param>
     public static PackedBatch Build(ForwardBatch batch, KvCache cache, RotaryEmbedding rotary, int groups,
         ScalarType dtype, Device device)
@@ -64,8 +68,8 @@ internal sealed class PackedBatch
         var decodes = chunks.Select((chunk, index) => (chunk, index)).Where(c => c.chunk.Length == 1).ToList();
         var decodeLeads = decodes.Select(c => c.index).SequenceEqual(Enumerable.Range(0, decodes.Count));
 
-        // One int64 buffer: positions, slots, then the decode group's slot offsets, slot lengths and rows, then
-        // the unpermutation.
+        // One int64 buffer: positions, slots, then the decode group's slot offsets, slot lengths and rows, the
+        // unpermutation, and each chunk's last row.
         var data = new List<long>(3 * tokens + 2 * decodes.Count + 16);
         var offsets = new int[chunks.Count];
         var offset = 0;
@@ -97,6 +101,8 @@ internal sealed class PackedBatch
             for (var i = 0; i < order.Length; i++) inverse[order[i]] = i;
             data.AddRange(inverse);
         }
+        if (tokens != chunks.Count)
+            data.AddRange(chunks.Select((chunk, c) => (long)(offsets[c] + chunk.Length - 1)));
 
         var indices = tensor(data.ToArray(), device: device);
         var cursor = 0L;
@@ -120,13 +126,14 @@ internal sealed class PackedBatch
                 decodePlan.Lengths.Length, slotOffsets, decodePlan.KeyLength, LengthMask(lengths, decodePlan.KeyLength, dtype, device));
         }
         var unpermute = decodeLeads ? null : Next(tokens);
+        var lastRows = tokens == chunks.Count ? null : Next(chunks.Count);
 
         var prefills = chunks.Select((chunk, c) => (chunk, c)).Where(p => p.chunk.Length > 1)
             .Select(p => new PackedChunk(p.chunk.Slot, p.chunk.StartPosition, p.chunk.Length, offsets[p.c],
                 Mask(p.chunk, groups, device), Causal: p.chunk.StartPosition == 0 && groups == 1))
             .ToList();
         var (cos, sin) = rotary.ForPositions(positions, dtype);
-        return new PackedBatch(cos.unsqueeze(1), sin.unsqueeze(1), slots, positions, decode, prefills, unpermute);
+        return new PackedBatch(cos.unsqueeze(1), sin.unsqueeze(1), slots, positions, decode, prefills, unpermute, lastRows);
     }
 
     /// <summary>
