@@ -22,7 +22,7 @@ public class StreamErrorTests
 {
     private sealed class FailingEngine : IGenerationEngine
     {
-        public ModelInfo Model { get; } = new("failing", "/nowhere", 100, 36);
+        public ModelInfo Model { get; } = new("failing", "/nowhere", 100, 36, "float32");
         public LlavaTokenizer Tokenizer => throw new NotSupportedException();
         public PromptBuilder Prompts => throw new NotSupportedException();
 
