@@ -5,7 +5,7 @@ namespace Llava.Model;
 /// <summary>
 /// Preallocated per-layer key/value storage, <c>[slots, kvHeads, capacity, headDim]</c> in the compute dtype on
 /// the model's device. Each running sequence owns one slot; steps write their new keys and values in place and
-/// attention reads a zero-copy view of the slot's filled prefix. Layout and trade-offs: KvCache.md.
+/// attention reads zero-copy views of the slots. Layout and trade-offs: KvCache.md.
 /// Not thread-safe: one scheduler thread owns a cache.
 /// </summary>
 public sealed class KvCache : IDisposable
@@ -13,6 +13,7 @@ public sealed class KvCache : IDisposable
     private readonly Tensor[] _keys;
     private readonly Tensor[] _values;
     private readonly int[] _lengths;
+    private readonly int[] _initialised;
     private readonly bool[] _inUse;
     private readonly SortedSet<int> _free;
 
@@ -24,8 +25,9 @@ public sealed class KvCache : IDisposable
         NumLayers = layers;
         NumSlots = slots;
         Capacity = capacity;
-        // empty, not zeros: positions past a slot's length are never read, and on the CPU untouched pages of
-        // a large cache stay unallocated until a sequence actually reaches them.
+        // empty, not zeros: on the CPU untouched pages of a large cache stay unallocated until a sequence
+        // reaches them. Positions that batched decode attention reads past a slot's length (masked, but still
+        // multiplied) are zeroed on first use instead; see Initialise.
         _keys = new Tensor[layers];
         _values = new Tensor[layers];
         for (var layer = 0; layer < layers; layer++)
@@ -34,6 +36,7 @@ public sealed class KvCache : IDisposable
             _values[layer] = empty([slots, kvHeads, capacity, headDim], dtype, device).DetachFromDisposeScope();
         }
         _lengths = new int[slots];
+        _initialised = new int[slots];
         _inUse = new bool[slots];
         _free = new SortedSet<int>(Enumerable.Range(0, slots));
     }
@@ -100,7 +103,7 @@ public sealed class KvCache : IDisposable
             foreach (var layer in _keys.Concat(_values))
                 layer.select(0, destination).narrow(1, 0, length).copy_(layer.select(0, source).narrow(1, 0, length));
         }
-        _lengths[destination] = length;
+        SetLength(destination, length);
     }
 
     /// <summary>The whole key tensor of one layer, <c>[slots, kvHeads, capacity, headDim]</c>.</summary>
@@ -110,22 +113,52 @@ public sealed class KvCache : IDisposable
     public Tensor Values(int layer) => _values[layer];
 
     /// <summary>
-    /// Writes one chunk's keys and values (<c>[kvHeads, length, headDim]</c>) at positions
-    /// <c>start .. start + length - 1</c> of <paramref name="slot"/> and returns views of the slot's keys and values
-    /// for positions <c>0 .. start + length - 1</c>, shaped <c>[1, kvHeads, start + length, headDim]</c>.
+    /// Writes the keys and values of packed tokens, <c>[tokens, kvHeads, headDim]</c>, token <c>i</c> at position
+    /// <c>positions[i]</c> of slot <c>slots[i]</c> (int64 index tensors): one indexed write per tensor, whatever the
+    /// number of sequences.
     /// </summary>
-    internal (Tensor Keys, Tensor Values) Append(int layer, int slot, int start, Tensor keys, Tensor values)
+    internal void Write(int layer, Tensor slots, Tensor positions, Tensor keys, Tensor values)
     {
-        var length = (int)keys.shape[1];
-        using var slotKeys = _keys[layer].select(0, slot);
-        using var slotValues = _values[layer].select(0, slot);
-        using (var target = slotKeys.narrow(1, start, length)) target.copy_(keys);
-        using (var target = slotValues.narrow(1, start, length)) target.copy_(values);
-        return (slotKeys.narrow(1, 0, start + length).unsqueeze(0), slotValues.narrow(1, 0, start + length).unsqueeze(0));
+        // index_put_ returns the cache tensor itself: nothing to dispose.
+        _keys[layer].index_put_(keys, TensorIndex.Tensor(slots), TensorIndex.Colon, TensorIndex.Tensor(positions));
+        _values[layer].index_put_(values, TensorIndex.Tensor(slots), TensorIndex.Colon, TensorIndex.Tensor(positions));
+    }
+
+    /// <summary>Views of positions <c>0 .. length - 1</c> of one slot, each <c>[1, kvHeads, length, headDim]</c>.</summary>
+    internal (Tensor Keys, Tensor Values) Prefix(int layer, int slot, int length) =>
+        (_keys[layer].narrow(0, slot, 1).narrow(2, 0, length), _values[layer].narrow(0, slot, 1).narrow(2, 0, length));
+
+    /// <summary>
+    /// Views of positions <c>0 .. length - 1</c> of slots <c>first .. first + count - 1</c>, each
+    /// <c>[count, kvHeads, length, headDim]</c>: batched decode attention reads them in place.
+    /// </summary>
+    internal (Tensor Keys, Tensor Values) Window(int layer, int first, int count, int length) =>
+        (_keys[layer].narrow(0, first, count).narrow(2, 0, length), _values[layer].narrow(0, first, count).narrow(2, 0, length));
+
+    /// <summary>
+    /// Makes positions <c>0 .. length - 1</c> of <paramref name="slot"/> hold finite values in every layer, zeroing
+    /// those that were never written: batched attention multiplies masked positions by zero weights, and a NaN
+    /// left in uninitialised memory would survive that. Each position is zeroed at most once per cache.
+    /// </summary>
+    internal void Initialise(int slot, int length)
+    {
+        if (_initialised[slot] >= length) return;
+        using (no_grad())
+        using (NewDisposeScope())
+        {
+            var from = _initialised[slot];
+            foreach (var layer in _keys.Concat(_values))
+                layer.narrow(0, slot, 1).narrow(2, from, length - from).zero_();
+        }
+        _initialised[slot] = length;
     }
 
     /// <summary>Records that <paramref name="slot"/> now holds <paramref name="length"/> valid positions.</summary>
-    internal void SetLength(int slot, int length) => _lengths[slot] = length;
+    internal void SetLength(int slot, int length)
+    {
+        _lengths[slot] = length;
+        _initialised[slot] = Math.Max(_initialised[slot], length);
+    }
 
     public void Dispose()
     {

@@ -1,5 +1,6 @@
 using Llava.Model.Config;
 using Llava.Model.Language;
+using Llava.Model.Layers;
 using Llava.Model.Tensors;
 using Llava.Model.Vision;
 using TorchSharp;
@@ -19,15 +20,24 @@ public sealed class LlavaForConditionalGeneration : nn.Module
 
     /// <summary>Creates the modules with uninitialised, frozen parameters on <paramref name="device"/>.</summary>
     public LlavaForConditionalGeneration(LlavaConfig config, Device device, ScalarType dtype, bool tieWordEmbeddings = false)
+        : this(config, device, new ModelPrecision(dtype, null, dtype.ToString()), tieWordEmbeddings)
+    {
+    }
+
+    /// <summary>Likewise, with the matmul treatment of <paramref name="precision"/>.</summary>
+    public LlavaForConditionalGeneration(LlavaConfig config, Device device, ModelPrecision precision, bool tieWordEmbeddings = false)
         : base(nameof(LlavaForConditionalGeneration))
     {
         Config = config;
         Device = device;
-        DType = dtype;
+        Precision = precision;
+        var dtype = precision.DType;
         vision_tower = new ClipVisionModel(config.Vision, device, dtype);
         multi_modal_projector = new LlavaMultiModalProjector(config, device, dtype);
         language_model = new LlamaForCausalLM(config.Text, tieWordEmbeddings, device, dtype);
         RegisterComponents();
+        foreach (var user in modules().OfType<IMatmulPrecisionUser>())
+            user.Precision = precision.Matmul;
     }
 
     public LlavaConfig Config { get; }
@@ -35,7 +45,10 @@ public sealed class LlavaForConditionalGeneration : nn.Module
     public Device Device { get; }
 
     /// <summary>The compute dtype of parameters, activations and the KV cache.</summary>
-    public ScalarType DType { get; }
+    public ScalarType DType => Precision.DType;
+
+    /// <summary>The dtype, how matmuls treat half-precision weights, and why they were chosen.</summary>
+    public ModelPrecision Precision { get; }
 
     /// <summary>Loads, validates and returns a ready model in eval mode. See <see cref="LlavaModelLoader"/>.</summary>
     /// <exception cref="ModelLoadException">A file is missing or malformed, or the weights do not fit the config.</exception>
@@ -150,19 +163,7 @@ public sealed class LlavaForConditionalGeneration : nn.Module
         ValidateBatch(inputsEmbeds, batch, cache);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        Tensor? lastRows = null;
-        if (!allPositions)
-        {
-            var rows = new long[batch.Chunks.Count];
-            long end = 0;
-            for (var c = 0; c < rows.Length; c++)
-            {
-                end += batch.Chunks[c].Length;
-                rows[c] = end - 1;
-            }
-            lastRows = tensor(rows, device: Device);
-        }
-        var hidden = language_model.model.ForwardCached(inputsEmbeds.to(DType, Device), batch, cache, lastRows);
+        var hidden = language_model.model.ForwardCached(inputsEmbeds.to(DType, Device), batch, cache, allPositions);
         var logits = language_model.Logits(hidden);
         foreach (var chunk in batch.Chunks)
             cache.SetLength(chunk.Slot, chunk.StartPosition + chunk.Length);

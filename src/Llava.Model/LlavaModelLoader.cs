@@ -26,15 +26,18 @@ public static class LlavaModelLoader
         if (!Directory.Exists(modelDir))
             throw new ModelLoadException($"model directory '{modelDir}' does not exist");
         var config = LlavaConfig.Load(modelDir);
-        var dtype = ModelOptions.ParseDType(options.DType, config.CheckpointDtype, device);
+        ModelOptions.ParseDType(options.DType, config.CheckpointDtype, device);
         RequireDeviceAvailable(device, options.Device);
 
         using var checkpoint = SafeTensorsCheckpoint.Open(modelDir);
         var sources = MapCheckpointNames(checkpoint, modelDir);
         var tie = !sources.ContainsKey(WeightNames.OutputHead)
                   && (config.TieWordEmbeddings || config.Text.TieWordEmbeddings);
+        var precision = ModelPrecision.Resolve(options.DType, config.CheckpointDtype, device,
+            options.HalfPrecision ?? CpuHalfPrecision.Detect(),
+            sources.Values.Sum(key => checkpoint.Info(key).ElementCount), WeightMemoryBytes());
 
-        var model = new LlavaForConditionalGeneration(config, device, dtype, tie);
+        var model = new LlavaForConditionalGeneration(config, device, precision, tie);
         try
         {
             var targets = model.named_parameters()
@@ -52,6 +55,12 @@ public static class LlavaModelLoader
             throw;
         }
     }
+
+    /// <summary>
+    /// What the weights may take: three quarters of the memory this process may use (the machine's, or its
+    /// container's limit), leaving the rest to the KV cache, activations and the runtime.
+    /// </summary>
+    private static long WeightMemoryBytes() => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4 * 3;
 
     private static void RequireDeviceAvailable(Device device, string requested)
     {

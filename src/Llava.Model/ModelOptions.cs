@@ -10,10 +10,13 @@ public sealed class ModelOptions
     public string Device { get; init; } = "cpu";
 
     /// <summary>
-    /// <c>float32</c>/<c>fp32</c>, <c>bfloat16</c>/<c>bf16</c>, <c>float16</c>/<c>fp16</c>, or <c>auto</c>:
-    /// the checkpoint's <c>torch_dtype</c> on CUDA and float32 on the CPU (half precision is slow there).
+    /// <c>float32</c>/<c>fp32</c>, <c>bfloat16</c>/<c>bf16</c>, <c>float16</c>/<c>fp16</c>, or <c>auto</c>: the
+    /// fastest that fits, see <see cref="ModelPrecision.Resolve"/>.
     /// </summary>
-    public string DType { get; init; } = "float32";
+    public string DType { get; init; } = "auto";
+
+    /// <summary>The CPU's native half-precision support; null detects it (tests inject it).</summary>
+    public CpuHalfPrecision? HalfPrecision { get; init; }
 
     /// <exception cref="ArgumentException">The device string is not <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>.</exception>
     public static torch.Device ParseDevice(string device)
@@ -27,7 +30,11 @@ public sealed class ModelOptions
         throw new ArgumentException($"invalid device '{device}': expected cpu, cuda or cuda:N", nameof(device));
     }
 
-    /// <summary>Resolves a dtype string; <paramref name="checkpointDtype"/> is the config's <c>torch_dtype</c>, used by <c>auto</c>.</summary>
+    /// <summary>
+    /// Resolves a dtype string without looking at the CPU; <paramref name="checkpointDtype"/> is the config's
+    /// <c>torch_dtype</c>, which <c>auto</c> takes on CUDA (float32 on the CPU). The loader uses
+    /// <see cref="ModelPrecision.Resolve"/>, which also weighs the CPU and memory.
+    /// </summary>
     /// <exception cref="ArgumentException">The dtype string is not recognised.</exception>
     public static ScalarType ParseDType(string dtype, string? checkpointDtype, torch.Device device)
     {

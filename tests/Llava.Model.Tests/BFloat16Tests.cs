@@ -25,31 +25,18 @@ public sealed class BFloat16Tests(ITestOutputHelper output)
         int matching = 0, total = 0;
         foreach (var goldenCase in Golden.Cases)
         {
-            using var cache = model.CreateKvCache(1, 128);
-            var slot = cache.AllocateSlot();
-            using var embeds = TinyModel.PromptEmbeds(model, goldenCase);
-            Assert.Equal(ScalarType.BFloat16, embeds.dtype);
-            var logits = model.ForwardCached(embeds, ForwardBatch.Single(slot, 0, goldenCase.InputIds.Length), cache);
-            Assert.Equal(ScalarType.Float32, logits.dtype);
+            using (var embeds = TinyModel.PromptEmbeds(model, goldenCase))
+                Assert.Equal(ScalarType.BFloat16, embeds.dtype);
+            var (logits, ids) = TinyModel.Greedy(model, goldenCase);
             var reference = Golden.LastLogits(goldenCase);
-            var diff = GoldenLogitsTests.MaxAbsDiff(logits[0].data<float>().ToArray(), reference);
+            var diff = GoldenLogitsTests.MaxAbsDiff(logits, reference);
             worst = Math.Max(worst, diff);
             worstRelative = Math.Max(worstRelative, diff / reference.Max(Math.Abs));
 
-            var ids = new List<int>();
-            for (var step = 0; step < goldenCase.GreedyIds.Length; step++)
-            {
-                using (logits)
-                using (var argmax = logits[0].argmax())
-                    ids.Add((int)argmax.item<long>());
-                if (step == goldenCase.GreedyIds.Length - 1) break;
-                using var next = model.EmbedTokens(tensor(new long[] { ids[^1] }));
-                logits = model.ForwardCached(next, ForwardBatch.Single(slot, goldenCase.InputIds.Length + step, 1), cache);
-            }
             var agree = ids.Zip(goldenCase.GreedyIds).TakeWhile(p => p.First == p.Second).Count();
             matching += agree;
-            total += ids.Count;
-            output.WriteLine($"{goldenCase.Name}: prefill max |bf16 - reference| = {diff:F3}; greedy prefix agreeing {agree}/{ids.Count}");
+            total += ids.Length;
+            output.WriteLine($"{goldenCase.Name}: prefill max |bf16 - reference| = {diff:F3}; greedy prefix agreeing {agree}/{ids.Length}");
         }
         output.WriteLine($"worst prefill deviation {worst:F3} ({worstRelative:P1} of the largest logit); " +
                          $"greedy tokens agreeing before first divergence {matching}/{total}");

@@ -25,6 +25,8 @@ public sealed class StatusEndpointTests(ApiServer server)
         Assert.Equal("server.status", status.GetProperty("object").GetString());
         Assert.Equal("ready", status.GetProperty("state").GetString());
         Assert.Equal(TestData.Model, status.GetProperty("model").GetString());
+        Assert.Equal(server.Engine.Model.Precision, status.GetProperty("precision").GetString());
+        Assert.StartsWith("float32", server.Engine.Model.Precision);
         var requests = status.GetProperty("requests");
         Assert.Equal(0, requests.GetProperty("running").GetInt32());
         Assert.Equal(0, requests.GetProperty("waiting").GetInt32());

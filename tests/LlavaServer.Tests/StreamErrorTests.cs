@@ -25,7 +25,7 @@ public class StreamErrorTests
     /// <param name="refusal">Thrown when a sequence is submitted; without one, each sequence fails after a token.</param>
     private sealed class FailingEngine(Exception? refusal = null) : IGenerationEngine
     {
-        public ModelInfo Model { get; } = new("failing", "/nowhere", 100, 36);
+        public ModelInfo Model { get; } = new("failing", "/nowhere", 100, 36, "float32");
         public LlavaTokenizer Tokenizer => throw new NotSupportedException();
         public PromptBuilder Prompts => throw new NotSupportedException();
 

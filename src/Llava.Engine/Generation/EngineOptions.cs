@@ -22,7 +22,7 @@ public sealed record EngineOptions
     public ChatTemplateContentFormat ChatTemplateContentFormat { get; init; } = ChatTemplateContentFormat.Auto;
 
     public string Device { get; init; } = "cpu";
-    public string DType { get; init; } = "float32";
+    public string DType { get; init; } = "auto";
 
     /// <summary>Context length; defaults to the checkpoint's max_position_embeddings.</summary>
     public int? MaxModelLength { get; init; }

@@ -26,7 +26,8 @@ public interface IGenerationEngine : IDisposable
 
 /// <param name="Name">The served model id.</param>
 /// <param name="MaxModelLength">Prompt plus generated tokens may not exceed this.</param>
-public sealed record ModelInfo(string Name, string Path, int MaxModelLength, int ImageSeqLength);
+/// <param name="Precision">The model's dtype and matmul precision, and why (<see cref="Llava.Model.ModelPrecision.Description"/>).</param>
+public sealed record ModelInfo(string Name, string Path, int MaxModelLength, int ImageSeqLength, string Precision);
 
 /// <summary>The waiting queue is full; the client should retry later (HTTP 429).</summary>
 public sealed class EngineBusyException(string message) : Exception(message);

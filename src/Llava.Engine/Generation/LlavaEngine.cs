@@ -54,7 +54,8 @@ public sealed class LlavaEngine : IGenerationEngine
             }
 
             Tokenizer = LlavaTokenizer.Load(path);
-            Model = new ModelInfo(options.ServedModelName ?? new DirectoryInfo(path).Name, path, maxLength, config.ImageSeqLen);
+            Model = new ModelInfo(options.ServedModelName ?? new DirectoryInfo(path).Name, path, maxLength, config.ImageSeqLen,
+                _model.Precision.Description);
             var template = ChatTemplate.FromModelDirectory(path, templateOverride: options.ChatTemplate,
                 contentFormat: options.ChatTemplateContentFormat);
             Prompts = new PromptBuilder(Tokenizer, template, imageProcessor, config.ImageSeqLen,

@@ -23,19 +23,17 @@ public sealed class LlamaDecoderLayer : nn.Module
     }
 
     /// <inheritdoc cref="LlamaAttention.Forward"/>
-    public Tensor Forward(Tensor hidden, Tensor cos, Tensor sin)
+    public Tensor Forward(Tensor hidden, Tensor cos, Tensor signedSin)
     {
         using var scope = NewDisposeScope();
-        var afterAttention = hidden.Plus(self_attn.Forward(input_layernorm.forward(hidden), cos, sin));
-        return FeedForward(afterAttention).MoveToOuterDisposeScope();
+        var afterAttention = hidden.Plus(self_attn.Forward(input_layernorm.forward(hidden), cos, signedSin));
+        return afterAttention.Plus(mlp.forward(post_attention_layernorm.forward(afterAttention))).MoveToOuterDisposeScope();
     }
 
     internal Tensor ForwardCached(Tensor hidden, PackedBatch batch, KvCache cache, int layer)
     {
         using var scope = NewDisposeScope();
         var afterAttention = hidden.Plus(self_attn.ForwardCached(input_layernorm.forward(hidden), batch, cache, layer));
-        return FeedForward(afterAttention).MoveToOuterDisposeScope();
+        return afterAttention.Plus(mlp.ForwardFused(post_attention_layernorm.forward(afterAttention))).MoveToOuterDisposeScope();
     }
-
-    private Tensor FeedForward(Tensor hidden) => hidden.Plus(mlp.forward(post_attention_layernorm.forward(hidden)));
 }

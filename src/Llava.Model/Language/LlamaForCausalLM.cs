@@ -27,7 +27,9 @@ public sealed class LlamaForCausalLM : nn.Module
     /// <summary>Float32 logits from normed hidden states; the head runs in the compute dtype as in Hugging Face.</summary>
     public Tensor Logits(Tensor hidden)
     {
-        using var logits = lm_head.forward(hidden);
-        return logits.to(ScalarType.Float32);
+        var logits = lm_head.forward(hidden);
+        if (logits.dtype == ScalarType.Float32) return logits;
+        using (logits)
+            return logits.to(ScalarType.Float32);
     }
 }

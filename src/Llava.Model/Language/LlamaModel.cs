@@ -48,17 +48,17 @@ public sealed class LlamaModel : nn.Module
 
     /// <summary>
     /// Packed forward through the KV cache (<paramref name="inputsEmbeds"/> <c>[tokens, hidden]</c>). Returns the
-    /// normed hidden states of <paramref name="outputRows"/> only, or of every row when it is null: the final norm
-    /// is per token, so selecting first saves work.
+    /// normed hidden states of each chunk's last row, or with <paramref name="allPositions"/> of every row: the
+    /// final norm is per token, so selecting first saves work.
     /// </summary>
-    internal Tensor ForwardCached(Tensor inputsEmbeds, ForwardBatch batch, KvCache cache, Tensor? outputRows)
+    internal Tensor ForwardCached(Tensor inputsEmbeds, ForwardBatch batch, KvCache cache, bool allPositions)
     {
         using var scope = NewDisposeScope();
-        var packed = PackedBatch.Build(batch, rotary_emb, _groups, inputsEmbeds.dtype, inputsEmbeds.device);
+        var packed = PackedBatch.Build(batch, cache, rotary_emb, _groups, inputsEmbeds.dtype, inputsEmbeds.device);
         var hidden = inputsEmbeds;
         for (var i = 0; i < layers.Count; i++)
             hidden = layers[i].ForwardCached(hidden, packed, cache, i);
-        var selected = outputRows is null ? hidden : hidden.index_select(0, outputRows);
+        var selected = allPositions || packed.LastRows is not { } lastRows ? hidden : hidden.index_select(0, lastRows);
         return norm.forward(selected).MoveToOuterDisposeScope();
     }
 }

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Llava.Model.Layers;
 
 /// <summary><c>y = x Wᵀ + b</c> with Hugging Face parameter names (<c>weight</c>, <c>bias</c>).</summary>
-public sealed class Linear : nn.Module<Tensor, Tensor>
+public sealed class Linear : nn.Module<Tensor, Tensor>, IMatmulPrecisionUser
 {
     public readonly Parameter weight;
     public readonly Parameter? bias;
@@ -23,5 +23,7 @@ public sealed class Linear : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor input) => nn.functional.linear(input, weight, bias);
+    public MatmulPrecision? Precision { private get; set; }
+
+    public override Tensor forward(Tensor input) => MatmulPrecision.Linear(input, weight, bias, Precision);
 }

@@ -24,10 +24,11 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var x = input.to(ScalarType.Float32);
+        var half = input.dtype != ScalarType.Float32;
+        var x = half ? input.to(ScalarType.Float32) : input;
         var variance = x.pow(Scalars.Two).mean([-1], keepdim: true);
-        var normalised = (x * variance.Plus(_eps).rsqrt()).to(input.dtype);
-        return (weight * normalised).MoveToOuterDisposeScope();
+        var normalised = x * variance.Plus(_eps).rsqrt();
+        return (weight * (half ? normalised.to(input.dtype) : normalised)).MoveToOuterDisposeScope();
     }
 
     protected override void Dispose(bool disposing)

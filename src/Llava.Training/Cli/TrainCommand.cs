@@ -48,7 +48,8 @@ public static class TrainCommand
         if (request.Resume && resumeFrom is null)
             output.WriteLine($"[{request.Stage.Name()}] no checkpoint in {request.Out}; starting from {request.Model}");
         var modelDir = resumeFrom ?? request.Model;
-        using var model = LlavaForConditionalGeneration.FromPretrained(modelDir);
+        // Training keeps float32 weights and optimizer state whatever the checkpoint's dtype (--dtype auto is for serving).
+        using var model = LlavaForConditionalGeneration.FromPretrained(modelDir, new ModelOptions { DType = "float32" });
         var issuesLog = Path.Combine(request.Out, "skipped-records.txt");
         var objective = CreateObjective(request, model, modelDir, output, issuesLog, out var tower);
         using (tower)

@@ -26,7 +26,7 @@ public static class GenerateCommand
           --seed S             seed for sampling
           --top-logprobs K     report the K most likely tokens per step (with --json)
           --device D           cpu | cuda | cuda:N (default cpu)
-          --dtype T            float32 | bfloat16 | float16 (default float32)
+          --dtype T            auto | float32 | bfloat16 | float16 (default auto)
           --json               print prompt tokens, generated ids, text, finish reason and logprobs as JSON
         """;
 
@@ -53,7 +53,7 @@ public static class GenerateCommand
             ChatTemplate = args.String("chat-template"),
             ChatTemplateContentFormat = ContentFormat(args.String("chat-template-content-format")),
             Device = args.String("device") ?? "cpu",
-            DType = args.String("dtype") ?? "float32",
+            DType = args.String("dtype") ?? "auto",
             MaxRunningSequences = 1,
         };
         args.EnsureAllUsed();

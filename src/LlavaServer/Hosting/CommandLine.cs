@@ -20,7 +20,7 @@ public static class CommandLine
         new("chat-template", "ChatTemplate", "FILE", "chat template replacing the checkpoint's: a .jinja/.json file or the template text (default: the checkpoint's)"),
         new("chat-template-content-format", "ChatTemplateContentFormat", "FMT", "auto | string | openai: message content as a string or as a list of parts (default auto: detected from the template)"),
         new("device", "Device", "DEV", "cpu | cuda | cuda:N (default cpu)"),
-        new("dtype", "DType", "TYPE", "float32 | bfloat16 | float16 (default float32)"),
+        new("dtype", "DType", "TYPE", "auto | float32 | bfloat16 | float16 (default auto: the fastest that fits)"),
         new("host", "Host", "ADDR", "address to listen on (default 0.0.0.0)"),
         new("port", "Port", "N", "port to listen on (default 8000)"),
         new("max-model-len", "MaxModelLen", "N", "context length (default: the checkpoint's)"),

@@ -71,8 +71,8 @@ public sealed class EngineHost(ServerOptions options, EngineLoader loader, ILogg
             if (stoppingToken.IsCancellationRequested) return;
             LoadedAt = DateTimeOffset.UtcNow;
             _state = EngineState.Ready;
-            logger.LogInformation("model {Model} ready (context {MaxModelLength} tokens) after {Seconds:F1} s",
-                _engine.Model.Name, _engine.Model.MaxModelLength, (DateTime.UtcNow - started).TotalSeconds);
+            logger.LogInformation("model {Model} ready (context {MaxModelLength} tokens, {Precision}) after {Seconds:F1} s",
+                _engine.Model.Name, _engine.Model.MaxModelLength, _engine.Model.Precision, (DateTime.UtcNow - started).TotalSeconds);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

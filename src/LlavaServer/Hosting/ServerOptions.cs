@@ -27,7 +27,7 @@ public sealed class ServerOptions
     public ChatTemplateContentFormat ChatTemplateContentFormat { get; set; } = ChatTemplateContentFormat.Auto;
 
     public string Device { get; set; } = "cpu";
-    public string DType { get; set; } = "float32";
+    public string DType { get; set; } = "auto";
     public string Host { get; set; } = "0.0.0.0";
     public int Port { get; set; } = 8000;
 

@@ -7,7 +7,7 @@ namespace Llava.Model.Tests.Support;
 public static class TinyModel
 {
     private static readonly Lazy<LlavaForConditionalGeneration> Float32Model =
-        new(() => LlavaForConditionalGeneration.FromPretrained(RepoPaths.FixtureModel, new ModelOptions()));
+        new(() => LlavaForConditionalGeneration.FromPretrained(RepoPaths.FixtureModel, new ModelOptions { DType = "float32" }));
 
     public static LlavaForConditionalGeneration Float32 => Float32Model.Value;
 
@@ -19,5 +19,30 @@ public static class TinyModel
         if (goldenCase.Images.Length > 0)
             features = model.GetImageFeatures(Golden.Pixels(goldenCase.Images));
         return model.EmbedPrompt(tensor(goldenCase.InputIds), features).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// A golden case's prompt through the cache, then as many greedy steps as the case has golden tokens: the
+    /// prompt's last-position logits and the greedy ids.
+    /// </summary>
+    public static (float[] PromptLogits, long[] GreedyIds) Greedy(LlavaForConditionalGeneration model, GoldenCase goldenCase)
+    {
+        using var cache = model.CreateKvCache(1, 128);
+        var slot = cache.AllocateSlot();
+        using var embeds = PromptEmbeds(model, goldenCase);
+        var logits = model.ForwardCached(embeds, ForwardBatch.Single(slot, 0, goldenCase.InputIds.Length), cache);
+        Assert.Equal(ScalarType.Float32, logits.dtype);
+        var promptLogits = logits[0].data<float>().ToArray();
+        var ids = new List<long>();
+        for (var step = 0; step < goldenCase.GreedyIds.Length; step++)
+        {
+            using (logits)
+            using (var argmax = logits[0].argmax())
+                ids.Add(argmax.item<long>());
+            if (step == goldenCase.GreedyIds.Length - 1) break;
+            using var next = model.EmbedTokens(tensor(new[] { ids[^1] }));
+            logits = model.ForwardCached(next, ForwardBatch.Single(slot, goldenCase.InputIds.Length + step, 1), cache);
+        }
+        return (promptLogits, ids.ToArray());
     }
 }

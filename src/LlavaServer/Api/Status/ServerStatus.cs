@@ -8,6 +8,8 @@ namespace LlavaServer.Api.Status;
 /// <param name="State"><c>loading</c>, <c>ready</c>, <c>failed</c> or <c>draining</c>.</param>
 /// <param name="Model">The served model id; null until the model is loaded.</param>
 /// <param name="ChatTemplate">Where the chat template came from and how it gets message content; null until loaded.</param>
+/// <param name="Precision">The dtype the model runs in and how its matmuls treat half-precision weights, with the
+/// reason (<c>--dtype auto</c> explains its pick); null until the model is loaded.</param>
 /// <param name="Caches">One entry per cache the engine reports hit counters for.</param>
 /// <param name="LiveTensors">Tensors alive on the engine thread (constant between requests unless something leaks).</param>
 public sealed record ServerStatus(
@@ -15,6 +17,7 @@ public sealed record ServerStatus(
     string State,
     string? Model,
     ChatTemplateInfo? ChatTemplate,
+    string? Precision,
     double UptimeSeconds,
     RequestCounts Requests,
     KvCacheUse KvCache,

@@ -26,6 +26,7 @@ internal static class StatusEndpoints
             host.State.ToString().ToLowerInvariant(),
             engine?.Model.Name,
             engine is null ? null : TemplateInfo(engine.Prompts.Template),
+            engine?.Model.Precision,
             activity.Uptime.TotalSeconds,
             new RequestCounts(running, engine?.WaitingCount ?? 0, options.MaxNumSeqs, options.MaxWaitingRequests, inFlight.Count),
             stats is null

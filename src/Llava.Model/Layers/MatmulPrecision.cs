@@ -1,0 +1,39 @@
+using static TorchSharp.torch;
+
+namespace Llava.Model.Layers;
+
+/// <summary>
+/// How linear layers multiply weights kept in half precision on a CPU without native half-precision matmul
+/// kernels. There a half-precision matmul over many rows runs several times slower than float32, while over a few
+/// rows it is memory-bound and wins by reading half the bytes. So a matmul of at least
+/// <paramref name="UpcastFromRows"/> input rows (prefill chunks, the vision tower) converts its weight and input to
+/// float32 just before use and its output back, and a smaller one (decode) multiplies in half precision. The
+/// weights stay in half precision either way, so the model keeps half-precision memory.
+/// </summary>
+public sealed record MatmulPrecision(int UpcastFromRows)
+{
+    /// <summary><c>input Wᵀ + b</c> for <paramref name="input"/> <c>[..., in]</c> under <paramref name="precision"/> (null: as stored).</summary>
+    public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias, MatmulPrecision? precision)
+    {
+        if (precision is null || !precision.Upcasts(input)) return nn.functional.linear(input, weight, bias);
+        using var scope = NewDisposeScope();
+        using var floatBias = bias?.to(ScalarType.Float32);
+        var output = nn.functional.linear(input.to(ScalarType.Float32), weight.to(ScalarType.Float32), floatBias);
+        return output.to(input.dtype).MoveToOuterDisposeScope();
+    }
+
+    private bool Upcasts(Tensor input)
+    {
+        if (input.dtype == ScalarType.Float32) return false;
+        var shape = input.shape;
+        long rows = 1;
+        for (var i = 0; i < shape.Length - 1; i++) rows *= shape[i];
+        return rows >= UpcastFromRows;
+    }
+}
+
+/// <summary>A layer whose matmuls follow a <see cref="MatmulPrecision"/> chosen at load time.</summary>
+public interface IMatmulPrecisionUser
+{
+    MatmulPrecision? Precision { set; }
+}
