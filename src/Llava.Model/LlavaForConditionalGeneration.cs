@@ -1,4 +1,6 @@
+using Llava.Model.AnyResolution;
 using Llava.Model.Config;
+using Llava.Model.Layers;
 using Llava.Model.Language;
 using Llava.Model.Layers;
 using Llava.Model.Tensors;
@@ -9,14 +11,20 @@ using static TorchSharp.torch;
 namespace Llava.Model;
 
 /// <summary>
-/// LLaVA-1.5: CLIP vision tower → projector → Llama decoder, with Hugging Face state-dict names. Build it with
-/// <see cref="FromPretrained"/>; the constructor alone leaves every parameter uninitialised.
+/// LLaVA-1.5: CLIP vision tower → projector → Llama decoder, with Hugging Face state-dict names; with a
+/// <c>llava_next</c> config also LLaVA-NeXT (Hugging Face's <c>LlavaNextForConditionalGeneration</c>): the same
+/// modules plus <c>image_newline</c>, each image tiled into crops whose features are packed by
+/// <see cref="ImageFeaturePacking"/>. Build it with <see cref="FromPretrained"/>; the constructor alone leaves every
+/// parameter uninitialised.
 /// </summary>
 public sealed class LlavaForConditionalGeneration : nn.Module
 {
     public readonly ClipVisionModel vision_tower;
     public readonly LlavaMultiModalProjector multi_modal_projector;
     public readonly LlamaForCausalLM language_model;
+
+    /// <summary>LLaVA-NeXT only (null for 1.5): appended after every row of an image's feature grid.</summary>
+    public readonly TorchSharp.Modules.Parameter? image_newline;
 
     /// <summary>Creates the modules with uninitialised, frozen parameters on <paramref name="device"/>.</summary>
     public LlavaForConditionalGeneration(LlavaConfig config, Device device, ScalarType dtype, bool tieWordEmbeddings = false)
@@ -35,6 +43,8 @@ public sealed class LlavaForConditionalGeneration : nn.Module
         vision_tower = new ClipVisionModel(config.Vision, device, dtype);
         multi_modal_projector = new LlavaMultiModalProjector(config, device, dtype);
         language_model = new LlamaForCausalLM(config.Text, tieWordEmbeddings, device, dtype);
+        if (config.IsNext)
+            image_newline = Parameters.Uninitialized([config.Text.HiddenSize], device, dtype);
         RegisterComponents();
         foreach (var user in modules().OfType<IMatmulPrecisionUser>())
             user.Precision = precision.Matmul;
@@ -86,6 +96,25 @@ public sealed class LlavaForConditionalGeneration : nn.Module
         return multi_modal_projector.forward(selected).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// One image's prompt rows <c>[rows, textHidden]</c> in the compute dtype, from its preprocessed crops
+    /// <c>[crops, channels, imageSize, imageSize]</c> and its original size: for LLaVA-1.5 the single crop's
+    /// <see cref="LlavaConfig.ImageSeqLen"/> rows, for NeXT the packed grid (<see cref="AnyResolutionGrid.Tile"/>
+    /// gives the row count without running the model).
+    /// </summary>
+    public Tensor GetImageFeatures(Tensor crops, int height, int width)
+    {
+        if (image_newline is null)
+            return GetImageFeatures(crops)[0];
+        var tiling = AnyResolutionGrid.Tile(Config, height, width);
+        if (crops.ndim != 4 || crops.shape[0] != tiling.Crops)
+            throw new ArgumentException(
+                $"a {width}x{height} image is tiled into {tiling.Crops} crops, got pixel values [{string.Join(", ", crops.shape)}]",
+                nameof(crops));
+        using var scope = NewDisposeScope();
+        return ImageFeaturePacking.Pack(GetImageFeatures(crops), tiling, image_newline).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Token embeddings <c>[..ids.shape, hidden]</c> for int64 ids on any device.</summary>
     public Tensor EmbedTokens(Tensor inputIds)
     {
@@ -96,8 +125,8 @@ public sealed class LlavaForConditionalGeneration : nn.Module
     /// <summary>
     /// The decoder input for a prompt: embeddings of <paramref name="inputIds"/> (int64 <c>[tokens]</c>) whose
     /// image-token rows are replaced, in order, by the rows of <paramref name="imageFeatures"/>
-    /// (<c>[images, ImageSeqLen, hidden]</c>, or null for a text-only prompt). Each image occupies
-    /// <see cref="LlavaConfig.ImageSeqLen"/> consecutive image tokens.
+    /// (<c>[images, ImageSeqLen, hidden]</c>, or <c>[1, rows, hidden]</c> with images of different row counts
+    /// concatenated, or null for a text-only prompt).
     /// </summary>
     /// <exception cref="ArgumentException">The number of image tokens does not match the features.</exception>
     public Tensor EmbedPrompt(Tensor inputIds, Tensor? imageFeatures)
@@ -119,7 +148,7 @@ public sealed class LlavaForConditionalGeneration : nn.Module
         if (imageTokens != featureRows)
             throw new ArgumentException(
                 $"the prompt has {imageTokens} image tokens (id {Config.ImageTokenIdResolved}) but {images} image(s) " +
-                $"provide {featureRows} feature rows ({Config.ImageSeqLen} per image)", nameof(inputIds));
+                $"provide {featureRows} feature rows", nameof(inputIds));
         // The image token id may lie outside the embedding table; those rows are overwritten anyway.
         var embeds = language_model.model.embed_tokens.forward(ids.masked_fill(isImage, Scalars.Zero));
         if (imageFeatures is not null && imageTokens > 0)

@@ -114,7 +114,7 @@ public sealed class ConfigTests
     }
 
     [Theory]
-    [InlineData("""{"architectures": ["LlavaNextForConditionalGeneration"]}""", "LlavaNextForConditionalGeneration")]
+    [InlineData("""{"architectures": ["LlavaQwenForCausalLM"]}""", "LlavaNextForConditionalGeneration")]
     [InlineData("""{"architectures": ["LlavaLlamaForCausalLM"], "model_type": "llava"}""", "original LLaVA repository format")]
     [InlineData("""{"model_type": "llama"}""", "model_type 'llama'")]
     [InlineData("""{"model_type": "llava", "vision_feature_select_strategy": "cls"}""", "vision_feature_select_strategy")]
@@ -124,7 +124,7 @@ public sealed class ConfigTests
     [InlineData("""{"model_type": "llava", "projector_hidden_act": "mish"}""", "projector_hidden_act 'mish'")]
     [InlineData("""{"model_type": "llava", "text_config": {"hidden_act": "gegelu"}}""", "text_config.hidden_act 'gegelu'")]
     [InlineData("""{"model_type": "llava", "text_config": {"rope_scaling": {"type": "dynamic", "factor": 2.0}}}""", "rope_scaling type 'dynamic'")]
-    [InlineData("""{"model_type": "llava", "text_config": {"model_type": "mistral"}}""", "text_config.model_type")]
+    [InlineData("""{"model_type": "llava", "text_config": {"model_type": "gemma"}}""", "text_config.model_type")]
     [InlineData("""{"model_type": "llava", "vision_config": {"model_type": "siglip_vision_model"}}""", "vision_config.model_type")]
     [InlineData("""{"model_type": "llava", "text_config": {"num_attention_heads": 32, "num_key_value_heads": 5}}""", "num_key_value_heads 5")]
     [InlineData("""{"model_type": "llava", "text_config": {"hidden_size": 100}}""", "not divisible")]

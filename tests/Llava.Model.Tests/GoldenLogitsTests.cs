@@ -40,30 +40,7 @@ public sealed class GoldenLogitsTests(ITestOutputHelper output)
         using var embeds = TinyModel.PromptEmbeds(model, goldenCase);
         var logits = model.ForwardCached(embeds, ForwardBatch.Single(slot, 0, promptLength), cache);
 
-        var generated = new List<int>();
-        var maxLogprobDiff = 0.0;
-        for (var step = 0; step < GreedySteps; step++)
-        {
-            using (logits)
-            using (var logprobs = logits[0].log_softmax(0))
-            {
-                var (values, indices) = logprobs.topk(5);
-                using (values)
-                using (indices)
-                {
-                    var ids = indices.data<long>().ToArray();
-                    var lps = values.data<float>().ToArray();
-                    var expected = goldenCase.GreedyTop5[step];
-                    Assert.Equal(expected.Select(e => (long)e.Id), ids);
-                    for (var k = 0; k < 5; k++)
-                        maxLogprobDiff = Math.Max(maxLogprobDiff, Math.Abs(lps[k] - expected[k].Logprob));
-                    generated.Add((int)ids[0]);
-                }
-            }
-            if (step == GreedySteps - 1) break;
-            using var next = model.EmbedTokens(tensor(new long[] { generated[^1] }));
-            logits = model.ForwardCached(next, ForwardBatch.Single(slot, promptLength + step, 1), cache);
-        }
+        var (generated, maxLogprobDiff) = GreedyReference.Decode(model, cache, slot, logits, promptLength, goldenCase.GreedyTop5);
 
         output.WriteLine($"{caseName}: max |top-5 logprob - reference| = {maxLogprobDiff:E3}");
         Assert.Equal(goldenCase.GreedyIds, generated);

@@ -143,11 +143,21 @@ public sealed class LoadErrorTests
     public void UnsupportedArchitecture()
     {
         using var dir = new TempDir();
-        Checkpoints.WriteConfig(dir.Path, config => config["architectures"] = new System.Text.Json.Nodes.JsonArray("LlavaNextForConditionalGeneration"));
+        Checkpoints.WriteConfig(dir.Path, config => config["architectures"] = new System.Text.Json.Nodes.JsonArray("LlavaOnevisionForConditionalGeneration"));
         Checkpoints.CopyFixtureWeights(dir.Path);
         var error = Load(dir.Path);
         Assert.Contains(dir.File("config.json"), error.Message);
-        Assert.Contains("LlavaNextForConditionalGeneration", error.Message);
+        Assert.Contains("LlavaOnevisionForConditionalGeneration", error.Message);
+    }
+
+    [Fact]
+    public void NextConfigOverLlava15WeightsNamesTheMissingImageNewline()
+    {
+        using var dir = new TempDir();
+        Checkpoints.WriteConfig(dir.Path, config => config["model_type"] = "llava_next");
+        Checkpoints.CopyFixtureWeights(dir.Path);
+        var error = Load(dir.Path);
+        Assert.Contains("image_newline", error.Message);
     }
 
     [Fact]

@@ -29,8 +29,8 @@ public sealed class ServableCheckpointTests : IDisposable
 
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var image = prompt.Images.Single();
-        var pixels = tensor(image.PixelValues, [1, 3, image.Height, image.Width]);
+        var image = prompt.Images.Single().Input;
+        var pixels = tensor(image.PixelValues, [image.Crops, 3, image.Height, image.Width]);
         var ids = tensor(prompt.TokenIds.Select(i => (long)i).ToArray());
         var inMemory = model.Forward(model.EmbedPrompt(ids, model.GetImageFeatures(pixels)).unsqueeze(0))[0];
 

@@ -34,7 +34,7 @@ internal sealed class PromptIdentity
     public string[] ImageCacheKeys { get; }
 
     /// <exception cref="PromptException">The image positions do not match the images (a hand-built prompt).</exception>
-    public static PromptIdentity For(PreparedPrompt prompt, int imageTokenId, int imageSeqLength)
+    public static PromptIdentity For(PreparedPrompt prompt, int imageTokenId)
     {
         var ids = prompt.TokenIds;
         var keys = new long[ids.Count];
@@ -49,15 +49,18 @@ internal sealed class PromptIdentity
                 continue;
             }
             var image = starts.Count;
-            if (image >= prompt.Images.Count || position + imageSeqLength > ids.Count
+            if (image >= prompt.Images.Count)
+                throw MismatchedImages(prompt, imageTokenId);
+            var imageSeqLength = prompt.Images[image].Input.Positions;
+            if (position + imageSeqLength > ids.Count
                 || !Enumerable.Range(position, imageSeqLength).All(p => ids[p] == imageTokenId))
-                throw MismatchedImages(prompt, imageTokenId, imageSeqLength);
+                throw MismatchedImages(prompt, imageTokenId);
             var key = NegativeKey(prompt.Images[image].Hash);
             Array.Fill(keys, key, position, imageSeqLength);
             starts.Add(position);
             position += imageSeqLength;
         }
-        if (starts.Count != prompt.Images.Count) throw MismatchedImages(prompt, imageTokenId, imageSeqLength);
+        if (starts.Count != prompt.Images.Count) throw MismatchedImages(prompt, imageTokenId);
 
         if (prompt.CacheSalt is not { } salt) return new PromptIdentity(keys, [.. starts], prompt.Images.Select(i => i.Hash).ToArray());
         var scope = Convert.ToHexString(Digest(salt));
@@ -74,7 +77,7 @@ internal sealed class PromptIdentity
 
     private static byte[] Digest(string text) => SHA256.HashData(Encoding.UTF8.GetBytes(text));
 
-    private static PromptException MismatchedImages(PreparedPrompt prompt, int imageTokenId, int imageSeqLength) =>
+    private static PromptException MismatchedImages(PreparedPrompt prompt, int imageTokenId) =>
         new($"the prompt's image positions (token {imageTokenId}) do not form {prompt.Images.Count} run(s) of " +
-            $"{imageSeqLength} positions, one per image", "messages");
+            $"[{string.Join(", ", prompt.Images.Select(i => i.Input.Positions))}] positions, one per image", "messages");
 }

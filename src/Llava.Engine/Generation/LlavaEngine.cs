@@ -7,6 +7,7 @@ using Llava.Engine.Sampling;
 using Llava.Engine.Scheduling;
 using Llava.Engine.Tokenization;
 using Llava.Model;
+using Llava.Model.Config;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -46,19 +47,12 @@ public sealed class LlavaEngine : IGenerationEngine
                     $"max model length {maxLength} must be between 1 and the checkpoint's max_position_embeddings ({config.Text.MaxPositionEmbeddings})");
             }
 
-            var imageProcessor = ClipImageProcessor.Load(path);
-            if (imageProcessor.OutputHeight != config.Vision.ImageSize || imageProcessor.OutputWidth != config.Vision.ImageSize)
-            {
-                throw new ModelLoadException(
-                    $"preprocessor_config.json produces {imageProcessor.OutputWidth}x{imageProcessor.OutputHeight} images but the vision tower expects {config.Vision.ImageSize}x{config.Vision.ImageSize}");
-            }
-
             Tokenizer = LlavaTokenizer.Load(path);
             Model = new ModelInfo(options.ServedModelName ?? new DirectoryInfo(path).Name, path, maxLength, config.ImageSeqLen,
                 _model.Precision.Description);
             var template = ChatTemplate.FromModelDirectory(path, templateOverride: options.ChatTemplate,
                 contentFormat: options.ChatTemplateContentFormat);
-            Prompts = new PromptBuilder(Tokenizer, template, imageProcessor, config.ImageSeqLen,
+            Prompts = new PromptBuilder(Tokenizer, template, LoadImageInput(path, config),
                 options.ImageLimits, maxLength, options.ImageDecodeConcurrency);
             EosTokenIds = StopTokens.Eos(path, config.Text.EosTokenId, Tokenizer.EosTokenId);
             _cache = _model.CreateKvCache(options.MaxRunningSequences, maxLength);
@@ -71,6 +65,28 @@ public sealed class LlavaEngine : IGenerationEngine
             _model.Dispose();
             throw;
         }
+    }
+
+    private static IImageInputProcessor LoadImageInput(string path, LlavaConfig config)
+    {
+        int height, width;
+        IImageInputProcessor input;
+        if (config.IsNext)
+        {
+            var next = LlavaNextImageProcessor.Load(path, config.GridPinpoints);
+            (height, width, input) = (next.CropHeight, next.CropWidth, new LlavaNextImageInput(next, config));
+        }
+        else
+        {
+            var clip = ClipImageProcessor.Load(path);
+            (height, width, input) = (clip.OutputHeight, clip.OutputWidth, new ClipImageInput(clip, config.ImageSeqLen));
+        }
+        if (height != config.Vision.ImageSize || width != config.Vision.ImageSize)
+        {
+            throw new ModelLoadException(
+                $"the image processor produces {width}x{height} crops but the vision tower expects {config.Vision.ImageSize}x{config.Vision.ImageSize}");
+        }
+        return input;
     }
 
     public static LlavaEngine Load(EngineOptions options, ILogger? logger = null) =>
@@ -112,19 +128,22 @@ public sealed class LlavaEngine : IGenerationEngine
         var total = prompt.TokenIds.Count + parameters.MaxTokens;
         if (total > Model.MaxModelLength)
         {
+            var imagePositions = prompt.Images.Sum(i => i.Input.Positions);
+            var images = imagePositions == 0 ? "" : $" (of which {imagePositions} for {prompt.Images.Count} image(s))";
             throw new PromptException(
-                $"This model's maximum context length is {Model.MaxModelLength} tokens. However, you requested {total} tokens ({prompt.TokenIds.Count} in the messages, {parameters.MaxTokens} in the completion). Please reduce the length of the messages or completion.",
+                $"This model's maximum context length is {Model.MaxModelLength} tokens. However, you requested {total} tokens ({prompt.TokenIds.Count} in the messages{images}, {parameters.MaxTokens} in the completion). Please reduce the length of the messages or completion.",
                 "messages", PromptProblem.TooLong);
         }
 
         foreach (var image in prompt.Images)
         {
-            if (image.Height != _imageSize || image.Width != _imageSize || image.PixelValues.Length != 3 * _imageSize * _imageSize)
+            var input = image.Input;
+            if (input.Height != _imageSize || input.Width != _imageSize || input.PixelValues.Length != input.Crops * 3 * _imageSize * _imageSize)
                 throw new PromptException(
-                    $"an image must be preprocessed to 3x{_imageSize}x{_imageSize} pixel values for this model, got {image.PixelValues.Length} values for {image.Width}x{image.Height}",
+                    $"an image must be preprocessed to crops of 3x{_imageSize}x{_imageSize} pixel values for this model, got {input.PixelValues.Length} values for {input.Crops} crop(s) of {input.Width}x{input.Height}",
                     "messages");
         }
-        var identity = PromptIdentity.For(prompt, _imageTokenId, Model.ImageSeqLength);
+        var identity = PromptIdentity.For(prompt, _imageTokenId);
 
         var output = Channel.CreateUnbounded<GenerationEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var sequence = new Sequence(prompt, identity, parameters, Tokenizer, StopTokens.For(parameters, EosTokenIds),

@@ -1,3 +1,5 @@
+using Llava.Engine.Imaging;
+
 namespace Llava.Engine.Generation;
 
 /// <summary>
@@ -14,6 +16,8 @@ public sealed record PreparedPrompt(string Text, IReadOnlyList<int> TokenIds, IR
     public string? CacheSalt { get; init; }
 }
 
-/// <param name="PixelValues">CHW float32, normalised.</param>
+/// <param name="Input">The crops' pixel values (CHW float32, normalised) and the positions the image fills.</param>
+/// <param name="SourceHeight">Height of the decoded image (LLaVA-NeXT packs its features by it).</param>
+/// <param name="SourceWidth">Width of the decoded image.</param>
 /// <param name="Hash">Content hash of the decoded pixels (for the image and prefix caches).</param>
-public sealed record PreparedImage(float[] PixelValues, int Height, int Width, string Hash);
+public sealed record PreparedImage(ImageInput Input, int SourceHeight, int SourceWidth, string Hash);

@@ -32,27 +32,19 @@ public sealed class ClipImageProcessor
 
     public int OutputWidth { get; }
 
-    /// <summary>Reads <c>preprocessor_config.json</c> from a Hugging Face model directory.</summary>
-    /// <exception cref="FileNotFoundException">The file is missing.</exception>
+    /// <summary>
+    /// Reads the image processor of a Hugging Face model directory (<c>preprocessor_config.json</c>, or the
+    /// <c>image_processor</c> in transformers 5's <c>processor_config.json</c>).
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The settings are missing.</exception>
     /// <exception cref="FormatException">The file is not valid JSON or holds unsupported settings.</exception>
-    public static ClipImageProcessor Load(string modelDir)
-    {
-        var path = Path.Combine(modelDir, "preprocessor_config.json");
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"preprocessor_config.json not found in {modelDir}", path);
-        try
-        {
-            using var document = JsonDocument.Parse(File.ReadAllText(path));
-            return FromJson(document.RootElement);
-        }
-        catch (Exception e) when (e is JsonException or FormatException)
-        {
-            throw new FormatException($"invalid {path}: {e.Message}", e);
-        }
-    }
+    public static ClipImageProcessor Load(string modelDir) => ImageProcessorFiles.Read(modelDir, FromJson);
 
     /// <summary>Builds a processor from the JSON object of a preprocessor config.</summary>
     public static ClipImageProcessor FromJson(JsonElement config) => new(ClipImageProcessorConfig.Parse(config));
+
+    /// <summary>The CLIP steps of another processor's settings (LLaVA-NeXT applies them to every crop).</summary>
+    internal static ClipImageProcessor FromSettings(ClipImageProcessorConfig config) => new(config);
 
     /// <summary>
     /// Size after the resize step, before the crop, as HF's <c>get_resize_output_image_size</c> computes it: the

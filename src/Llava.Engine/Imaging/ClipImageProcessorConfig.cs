@@ -26,13 +26,16 @@ internal sealed record ClipImageProcessorConfig(
     private static readonly double[] OpenAiClipMean = [0.48145466, 0.4578275, 0.40821073];
     private static readonly double[] OpenAiClipStd = [0.26862954, 0.26130258, 0.27577711];
 
-    public static ClipImageProcessorConfig Parse(JsonElement root)
+    /// <param name="root">The settings object.</param>
+    /// <param name="processorType">The <c>image_processor_type</c> the settings must name, if they name one (any
+    /// suffix, such as transformers 5's <c>Fast</c> or <c>Pil</c>, is allowed).</param>
+    public static ClipImageProcessorConfig Parse(JsonElement root, string processorType = "CLIPImageProcessor")
     {
         if (root.ValueKind != JsonValueKind.Object)
             throw new FormatException("preprocessor config must be a JSON object");
         if (Get(root, "image_processor_type") is { ValueKind: JsonValueKind.String } type
-            && !type.GetString()!.StartsWith("CLIPImageProcessor", StringComparison.Ordinal))
-            throw new FormatException($"image_processor_type '{type.GetString()}' is not supported (expected CLIPImageProcessor)");
+            && !type.GetString()!.StartsWith(processorType, StringComparison.Ordinal))
+            throw new FormatException($"image_processor_type '{type.GetString()}' is not supported (expected {processorType})");
 
         var (shortestEdge, resizeHeight, resizeWidth) = ParseResizeSize(Get(root, "size"));
         var (cropHeight, cropWidth) = ParseCropSize(Get(root, "crop_size"));
@@ -56,7 +59,7 @@ internal sealed record ClipImageProcessorConfig(
     }
 
     /// <summary>Absent and JSON null both mean "use the class default", as a None argument does in Python.</summary>
-    private static JsonElement? Get(JsonElement root, string name) =>
+    internal static JsonElement? Get(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
 
     private static bool GetBool(JsonElement root, string name, bool defaultValue) => Get(root, name) switch
@@ -126,7 +129,7 @@ internal sealed record ClipImageProcessorConfig(
         return (PositiveInt(pair[0], name + "[0]"), PositiveInt(pair[1], name + "[1]"));
     }
 
-    private static int PositiveInt(JsonElement value, string name)
+    internal static int PositiveInt(JsonElement value, string name)
     {
         if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out int n) || n < 1)
             throw new FormatException($"{name} must be a positive integer, got {value.GetRawText()}");

@@ -16,7 +16,7 @@ public sealed class ImagePreparer
     private int _active;
     private int _waiting;
 
-    public ImagePreparer(ClipImageProcessor processor, ImageLimits limits, int concurrency)
+    public ImagePreparer(IImageInputProcessor processor, ImageLimits limits, int concurrency)
         : this(encoded => Prepare(processor, limits, encoded), concurrency)
     {
     }
@@ -60,9 +60,9 @@ public sealed class ImagePreparer
         }
     }
 
-    private static PreparedImage Prepare(ClipImageProcessor processor, ImageLimits limits, ReadOnlyMemory<byte> encoded)
+    private static PreparedImage Prepare(IImageInputProcessor processor, ImageLimits limits, ReadOnlyMemory<byte> encoded)
     {
         var decoded = ImageDecoder.Decode(encoded.Span, limits);
-        return new PreparedImage(processor.Preprocess(decoded), processor.OutputHeight, processor.OutputWidth, ImageHash.Compute(decoded));
+        return new PreparedImage(processor.Process(decoded), decoded.Height, decoded.Width, ImageHash.Compute(decoded));
     }
 }

@@ -6,19 +6,25 @@ using Llava.Engine.Tokenization;
 namespace Llava.Engine.Prompting;
 
 /// <summary>
-/// Where an image becomes tokens: renders the checkpoint's chat template, tokenizes the result, expands
-/// each <c>&lt;image&gt;</c> id to one position per image feature, and preprocesses the images in the
-/// same order. Runs on request threads, never on the engine thread.
+/// Where an image becomes tokens: renders the checkpoint's chat template, tokenizes the result, preprocesses
+/// the images in placeholder order and expands each <c>&lt;image&gt;</c> id to one position per feature row of
+/// that image. Runs on request threads, never on the engine thread.
 /// </summary>
 public sealed class PromptBuilder(
     LlavaTokenizer tokenizer,
     ChatTemplate template,
-    ClipImageProcessor imageProcessor,
-    int imageSeqLength,
+    IImageInputProcessor imageProcessor,
     ImageLimits imageLimits,
     int maxModelLength,
     int imageDecodeConcurrency)
 {
+    /// <summary>A LLaVA-1.5 builder: every image is one CLIP crop of <paramref name="imageSeqLength"/> positions.</summary>
+    public PromptBuilder(LlavaTokenizer tokenizer, ChatTemplate template, ClipImageProcessor imageProcessor,
+        int imageSeqLength, ImageLimits imageLimits, int maxModelLength, int imageDecodeConcurrency)
+        : this(tokenizer, template, new ClipImageInput(imageProcessor, imageSeqLength), imageLimits, maxModelLength, imageDecodeConcurrency)
+    {
+    }
+
     private readonly int _imageTokenId = tokenizer.ImageTokenId
         ?? throw new InvalidOperationException("the tokenizer has no <image> token");
 
@@ -78,7 +84,7 @@ public sealed class PromptBuilder(
             }
         }
 
-        return new PreparedPrompt(text, Expand(ids), prepared);
+        return new PreparedPrompt(text, Expand(ids, prepared), prepared);
     }
 
     /// <summary>The token ids of a raw prompt (vLLM's <c>/tokenize</c> with a prompt), refused unread when it cannot fit.</summary>
@@ -101,13 +107,14 @@ public sealed class PromptBuilder(
     private static long TextLength(ChatMessage message) =>
         message.Text?.Length ?? message.Parts?.OfType<TextPart>().Sum(p => (long)p.Text.Length) ?? 0;
 
-    private List<int> Expand(IReadOnlyList<int> ids)
+    private List<int> Expand(IReadOnlyList<int> ids, IReadOnlyList<PreparedImage> images)
     {
-        var expanded = new List<int>(ids.Count + 8 * imageSeqLength);
+        var expanded = new List<int>(ids.Count + images.Sum(i => i.Input.Positions));
+        var image = 0;
         foreach (var id in ids)
         {
             if (id == _imageTokenId)
-                expanded.AddRange(Enumerable.Repeat(id, imageSeqLength));
+                expanded.AddRange(Enumerable.Repeat(id, images[image++].Input.Positions));
             else
                 expanded.Add(id);
         }

@@ -15,7 +15,6 @@ namespace Llava.Engine.Scheduling;
 internal sealed class ModelRunner(LlavaForConditionalGeneration model, KvCache cache, ImageFeatureCache images)
 {
     private readonly int _vocabSize = model.Config.Text.VocabSize;
-    private readonly int _imageSeqLength = model.Config.ImageSeqLen;
     private float[] _logits = [];
 
     /// <summary>
@@ -111,10 +110,11 @@ internal sealed class ModelRunner(LlavaForConditionalGeneration model, KvCache c
         var starts = sequence.Identity.ImageStarts;
         for (var i = 0; i < starts.Length; i++)
         {
+            var image = sequence.Prompt.Images[i];
             var skip = Math.Max(0, start - starts[i]);
-            if (skip >= _imageSeqLength) continue;
-            var features = ImageFeatures(sequence.Prompt.Images[i], sequence.Identity.ImageCacheKeys[i]);
-            rows.Add(skip == 0 ? features : features.narrow(0, skip, _imageSeqLength - skip));
+            if (skip >= image.Input.Positions) continue;
+            var features = ImageFeatures(image, sequence.Identity.ImageCacheKeys[i]);
+            rows.Add(skip == 0 ? features : features.narrow(0, skip, image.Input.Positions - skip));
         }
         return rows.Count == 0 ? null : torch.cat(rows, 0).unsqueeze(0);
     }
@@ -126,8 +126,9 @@ internal sealed class ModelRunner(LlavaForConditionalGeneration model, KvCache c
     private Tensor ImageFeatures(PreparedImage image, string cacheKey)
     {
         if (images.TryGet(cacheKey) is { } cached) return cached;
-        var pixels = torch.tensor(image.PixelValues, [1, 3, image.Height, image.Width]);
-        var features = model.GetImageFeatures(pixels)[0];
+        var input = image.Input;
+        var pixels = torch.tensor(input.PixelValues, [input.Crops, 3, input.Height, input.Width]);
+        var features = model.GetImageFeatures(pixels, image.SourceHeight, image.SourceWidth);
         images.Add(cacheKey, features);
         return features;
     }

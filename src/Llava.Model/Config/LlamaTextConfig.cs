@@ -3,8 +3,9 @@ using System.Text.Json.Serialization;
 namespace Llava.Model.Config;
 
 /// <summary>
-/// The <c>text_config</c> of a LLaVA checkpoint. Property initialisers are Hugging Face <c>LlamaConfig</c>'s
-/// defaults, which apply to every field a checkpoint omits (llava-hf configs omit most of them).
+/// The <c>text_config</c> of a LLaVA checkpoint: Llama, or Mistral (Llama blocks with grouped-query attention).
+/// Property initialisers are Hugging Face <c>LlamaConfig</c>'s defaults, which apply to every field a checkpoint
+/// omits (llava-hf configs omit most of them); <see cref="TextConfigJson"/> puts Mistral's defaults in first.
 /// </summary>
 public sealed class LlamaTextConfig
 {
@@ -35,6 +36,9 @@ public sealed class LlamaTextConfig
     public double RopeTheta { get; init; } = 10000.0;
 
     public RopeScaling? RopeScaling { get; init; }
+
+    /// <summary>Mistral's attention window; null means full causal attention (all llava-hf NeXT checkpoints).</summary>
+    public int? SlidingWindow { get; init; }
 
     public bool AttentionBias { get; init; }
 

@@ -1,17 +1,23 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Llava.Model.Layers;
 
 namespace Llava.Model.Config;
 
 /// <summary>
-/// A LLaVA checkpoint's <c>config.json</c>. Omitted fields take Hugging Face <c>LlavaConfig</c>'s defaults;
-/// <see cref="Load"/> and <see cref="Parse"/> validate everything the model depends on.
+/// A LLaVA-1.5 (<c>llava</c>) or LLaVA-NeXT (<c>llava_next</c>) checkpoint's <c>config.json</c>. Omitted fields take
+/// Hugging Face <c>LlavaConfig</c>'s or <c>LlavaNextConfig</c>'s defaults; <see cref="Load"/> and <see cref="Parse"/>
+/// validate everything the model depends on.
 /// </summary>
 public sealed class LlavaConfig
 {
     public const string FileName = "config.json";
     public const string Architecture = "LlavaForConditionalGeneration";
+    public const string NextArchitecture = "LlavaNextForConditionalGeneration";
+
+    /// <summary><c>LlavaNextConfig</c>'s default grid resolutions (height, width), for a 336-pixel tower.</summary>
+    private static readonly int[][] DefaultGridPinpoints = [[336, 672], [672, 336], [672, 672], [1008, 336], [336, 1008]];
 
     private static readonly JsonSerializerOptions SerializerOptions = new()
     {
@@ -46,6 +52,9 @@ public sealed class LlavaConfig
 
     public string? Dtype { get; init; }
 
+    /// <summary>NeXT only: the (height, width) resolutions an image may be tiled at; null means HF's default list.</summary>
+    public int[][]? ImageGridPinpoints { get; init; }
+
     public LlamaTextConfig? TextConfig { get; init; }
 
     public ClipVisionConfig? VisionConfig { get; init; }
@@ -61,11 +70,22 @@ public sealed class LlavaConfig
     [JsonIgnore]
     public int ImageTokenIdResolved => ImageTokenId ?? ImageTokenIndex;
 
+    /// <summary>Whether this is a LLaVA-NeXT checkpoint: images tiled over a grid, one <c>image_newline</c> per row.</summary>
+    [JsonIgnore]
+    public bool IsNext => ModelType == "llava_next" || (Architectures?.Contains(NextArchitecture) ?? false);
+
+    /// <summary>The NeXT grid resolutions, HF's default list when the config has none.</summary>
+    [JsonIgnore]
+    public int[][] GridPinpoints => ImageGridPinpoints ?? DefaultGridPinpoints;
+
     /// <summary>Whether the projected features keep CLIP's class-token position (strategy <c>full</c>).</summary>
     [JsonIgnore]
     public bool KeepsClassToken => VisionFeatureSelectStrategy == "full";
 
-    /// <summary>Number of embedding rows one image occupies in the prompt.</summary>
+    /// <summary>
+    /// Number of embedding rows one image occupies in a LLaVA-1.5 prompt; for NeXT, the rows of one crop (the base
+    /// image), since the whole count depends on the image's size.
+    /// </summary>
     [JsonIgnore]
     public int ImageSeqLen => Vision.NumPatches + (KeepsClassToken ? 1 : 0);
 
@@ -98,7 +118,14 @@ public sealed class LlavaConfig
         LlavaConfig? config;
         try
         {
-            config = JsonSerializer.Deserialize<LlavaConfig>(json, SerializerOptions);
+            var root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions
+            {
+                CommentHandling = JsonCommentHandling.Skip,
+                AllowTrailingCommas = true,
+            });
+            if (root is JsonObject { } rootObject && rootObject["text_config"] is JsonObject text)
+                TextConfigJson.Normalize(text);
+            config = root.Deserialize<LlavaConfig>(SerializerOptions);
         }
         catch (JsonException e)
         {
@@ -129,30 +156,52 @@ public sealed class LlavaConfig
 
         ValidateText(Text, Fail);
         ValidateVision(Vision, Fail);
+        if (IsNext) ValidateNext(Fail);
+    }
+
+    private void ValidateNext(Action<string> fail)
+    {
+        if (GridPinpoints.Length == 0)
+            fail("image_grid_pinpoints is empty; a LLaVA-NeXT model needs at least one [height, width] resolution");
+        var crop = Vision.ImageSize;
+        foreach (var pinpoint in GridPinpoints)
+        {
+            if (pinpoint is not { Length: 2 } || pinpoint[0] < crop || pinpoint[1] < crop
+                || pinpoint[0] % crop != 0 || pinpoint[1] % crop != 0)
+                fail($"image_grid_pinpoints entry [{string.Join(", ", pinpoint ?? [])}] must be [height, width], " +
+                     $"each a positive multiple of vision_config.image_size {crop}");
+        }
+        if (VisionFeatureSelectStrategy != "default")
+            fail($"vision_feature_select_strategy '{VisionFeatureSelectStrategy}' cannot be tiled into a LLaVA-NeXT " +
+                 "grid (Hugging Face's LlavaNextForConditionalGeneration fails on it too); use 'default'");
     }
 
     private void ValidateArchitecture(Action<string> fail)
     {
         if (Architectures is { Length: > 0 })
         {
-            if (Architectures.Contains(Architecture)) return;
+            if (Architectures.Contains(Architecture) || Architectures.Contains(NextArchitecture)) return;
             var found = string.Join(", ", Architectures);
             var hint = Architectures.Contains("LlavaLlamaForCausalLM")
                 ? " (this is the original LLaVA repository format; use the Hugging Face llava-hf conversion)"
                 : "";
-            fail($"unsupported architecture: expected {Architecture}, found [{found}]{hint}");
+            fail($"unsupported architecture: expected {Architecture} or {NextArchitecture}, found [{found}]{hint}");
         }
-        else if (ModelType != "llava")
+        else if (ModelType is not ("llava" or "llava_next"))
         {
-            fail($"unsupported model: expected architectures [{Architecture}] or model_type 'llava', " +
+            fail($"unsupported model: expected architectures [{Architecture}] or [{NextArchitecture}], or model_type " +
+                 $"'llava' or 'llava_next', " +
                  $"found model_type '{ModelType ?? "(none)"}'");
         }
     }
 
     private static void ValidateText(LlamaTextConfig text, Action<string> fail)
     {
-        if (text.ModelType is not (null or "llama"))
-            fail($"text_config.model_type must be 'llama', found '{text.ModelType}'");
+        if (text.ModelType is not (null or "llama" or "mistral"))
+            fail($"text_config.model_type must be 'llama' or 'mistral', found '{text.ModelType}'");
+        if (text.SlidingWindow is { } window && window < text.MaxPositionEmbeddings)
+            fail($"text_config.sliding_window {window} is not supported: sliding-window attention is not implemented, " +
+                 $"so only null (or a window of at least max_position_embeddings {text.MaxPositionEmbeddings}) is accepted");
         RequirePositive("text_config.vocab_size", text.VocabSize, fail);
         RequirePositive("text_config.hidden_size", text.HiddenSize, fail);
         RequirePositive("text_config.intermediate_size", text.IntermediateSize, fail);

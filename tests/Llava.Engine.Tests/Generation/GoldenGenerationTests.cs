@@ -38,16 +38,7 @@ public class GoldenGenerationTests(SharedEngine shared) : IClassFixture<SharedEn
         Assert.Equal(GoldenCases.Ints(greedy.GetProperty("ids")), tokens.Select(e => e.TokenId!.Value));
         Assert.Equal(greedy.GetProperty("text").GetString(), string.Concat(events.Select(e => e.Text)));
 
-        var steps = greedy.GetProperty("steps").EnumerateArray().ToList();
-        for (var i = 0; i < steps.Count; i++)
-        {
-            var expectedTop = steps[i].GetProperty("top5").EnumerateArray().ToList();
-            var actual = tokens[i].Logprobs!;
-            Assert.Equal(expectedTop.Select(t => t.GetProperty("id").GetInt32()), actual.Top.Select(t => t.TokenId));
-            for (var k = 0; k < expectedTop.Count; k++)
-                Assert.InRange(actual.Top[k].Logprob - expectedTop[k].GetProperty("logprob").GetDouble(), -1e-3, 1e-3);
-            Assert.InRange(actual.Chosen.Logprob - steps[i].GetProperty("logprob").GetDouble(), -1e-3, 1e-3);
-        }
+        GoldenSteps.AssertLogprobs(greedy, tokens);
 
         var finish = events[^1];
         Assert.Equal(FinishReason.Length, finish.Finish);

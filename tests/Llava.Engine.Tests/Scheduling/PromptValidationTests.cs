@@ -23,8 +23,10 @@ public class PromptValidationTests(Generation.SharedEngine shared) : IClassFixtu
     {
         var prompt = Golden(shared.Engine, "single_gradient");
         var image = prompt.Images[0];
-        var wrongSize = prompt with { Images = [image with { PixelValues = new float[3 * 28 * 28], Height = 28, Width = 28 }] };
+        var wrongSize = prompt with { Images = [image with { Input = image.Input with { PixelValues = new float[3 * 28 * 28], Height = 28, Width = 28 } }] };
+        var missingCrop = prompt with { Images = [image with { Input = image.Input with { Crops = 2 } }] };
         Assert.Throws<PromptException>(() => shared.Engine.GenerateAsync(wrongSize, Greedy(2)));
+        Assert.Throws<PromptException>(() => shared.Engine.GenerateAsync(missingCrop, Greedy(2)));
     }
 
     [Fact]
