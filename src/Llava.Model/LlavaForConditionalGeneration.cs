@@ -1,6 +1,5 @@
 using Llava.Model.AnyResolution;
 using Llava.Model.Config;
-using Llava.Model.Layers;
 using Llava.Model.Language;
 using Llava.Model.Layers;
 using Llava.Model.Tensors;

@@ -42,6 +42,6 @@ public class GoldenGenerationTests(SharedEngine shared) : IClassFixture<SharedEn
 
         var finish = events[^1];
         Assert.Equal(FinishReason.Length, finish.Finish);
-        Assert.Equal((prompt.TokenIds.Count, steps.Count), (finish.Usage!.PromptTokens, finish.Usage.CompletionTokens));
+        Assert.Equal((prompt.TokenIds.Count, tokens.Count), (finish.Usage!.PromptTokens, finish.Usage.CompletionTokens));
     }
 }

@@ -1,4 +1,5 @@
 using Llava.Engine.Generation;
+using Llava.Engine.Imaging;
 using Llava.Engine.Prompting;
 
 namespace Llava.Engine.Tests.Prompting;
@@ -21,7 +22,7 @@ public class ImagePreparerTests
             InterlockedMax(ref peak, now);
             release.Wait();
             Interlocked.Decrement(ref inside);
-            return new PreparedImage([], 1, 1, "hash");
+            return new PreparedImage(new ImageInput([], 1, 1, 1, 1), 1, 1, "hash");
         }, bound);
 
         var decodes = Enumerable.Range(0, burst)
