@@ -16,6 +16,9 @@ public sealed class NextEngines : IDisposable
         ModelPath = NextGolden.ModelDir(m),
         MaxRunningSequences = 2,
         MaxModelLength = 2048,
+        // The references are float32 computations (bf16 weights upcast); --dtype auto would keep a bf16 checkpoint in
+        // bf16 on a CPU with native bf16.
+        DType = "float32",
     }));
 
     public void Dispose()
