@@ -194,12 +194,15 @@ public sealed class LlavaTokenizer
 
     public bool IsSpecial(int id) => (uint)id < (uint)VocabularySize && _special[id];
 
+    /// <summary>Whether <paramref name="id"/> names a token (ids below <see cref="VocabularySize"/> may be gaps).</summary>
+    public bool HasToken(int id) => (uint)id < (uint)VocabularySize && _tokenText[id] is not null;
+
     public StreamingDetokenizer CreateStreamingDetokenizer(bool skipSpecialTokens = true) =>
         new(_decodeTable, skipSpecialTokens);
 
     private void EnsureToken(int id)
     {
-        if ((uint)id >= (uint)VocabularySize || _tokenText[id] is null)
+        if (!HasToken(id))
             throw new ArgumentOutOfRangeException(nameof(id), id, $"No token has id {id} (vocabulary size {VocabularySize}).");
     }
 }
