@@ -44,7 +44,8 @@ internal sealed class ByteLevelBpe
     {
         if (piece.IsEmpty)
             return;
-        var bytes = Encoding.UTF8.GetBytes(piece.ToArray());
+        var bytes = new byte[Encoding.UTF8.GetByteCount(piece)];
+        Encoding.UTF8.GetBytes(piece, bytes);
         if (_ignoreMerges)
         {
             Span<char> spelled = bytes.Length <= 256 ? stackalloc char[bytes.Length] : new char[bytes.Length];

@@ -66,11 +66,10 @@ internal static class Llama3PreTokenizer
         // the run's last character for the word after it; \s+ takes a lone space before a word.
         var runEnd = start;
         var lastLineBreakEnd = -1;
-        while (ClassAt(text, runEnd) is CharClass.Space or CharClass.LineBreak)
+        while (runEnd < text.Length && Classify(text, runEnd) is var (cls, length) && cls is CharClass.Space or CharClass.LineBreak)
         {
-            var isLineBreak = ClassAt(text, runEnd) == CharClass.LineBreak;
-            runEnd += Classify(text, runEnd).Length;
-            if (isLineBreak)
+            runEnd += length;
+            if (cls == CharClass.LineBreak)
                 lastLineBreakEnd = runEnd;
         }
         if (lastLineBreakEnd > 0)
