@@ -16,7 +16,6 @@ public sealed class ConversationTests(OpenServer server) : IDisposable
     [Fact]
     public async Task AnImageQuestionStreamsTheAnswerAndShowsItsMetrics()
     {
-        // Long enough to span many frames even on a loaded machine, so streaming is observable.
         const int maxTokens = 600;
         const string question = "What is in this picture?";
         var playground = await server.OpenAsync(height: 860);
@@ -36,7 +35,26 @@ public sealed class ConversationTests(OpenServer server) : IDisposable
               }).observe(document.getElementById('thread'), { subtree: true, childList: true, characterData: true });
             }
             """);
-        await playground.AskAsync(question);
+        // The engine is held twice half-way, and each time the page must show a longer partial answer: streaming is
+        // observed whatever the machine's speed.
+        server.Pause.Arm(40, 200);
+        try
+        {
+            await playground.AskAsync(question);
+            var shown = 0;
+            for (var stop = 0; stop < 2; stop++)
+            {
+                await server.Pause.Reached;
+                var handle = await playground.Page.WaitForFunctionAsync("n => window.answerLengths.some(l => l > n)", shown);
+                await handle.DisposeAsync();
+                shown = await playground.Page.EvaluateAsync<int>("() => Math.max(...window.answerLengths)");
+                server.Pause.Release();
+            }
+        }
+        finally
+        {
+            server.Pause.Arm();
+        }
         await playground.WaitForAnswerAsync();
 
         var expected = await DirectApi.GreedyAsync(_http, DirectApi.User(question, DirectApi.FixtureDataUrl(Photo)), maxTokens, ignoreEos: true);

@@ -1,4 +1,7 @@
+using Llava.Engine.Generation;
+using LlavaServer.Hosting;
 using LlavaServer.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace LlavaServer.BrowserTests;
@@ -56,8 +59,20 @@ public sealed class OpenServer : PlaygroundServer
 {
     public const long ImageLimit = 300_000;
 
+    /// <summary>Lets a test hold the stream half-way (see <see cref="SamplingPause"/>).</summary>
+    public SamplingPause Pause { get; } = new();
+
     protected override IEnumerable<string> Arguments =>
         ["--max-image-bytes", ImageLimit.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+
+    protected override void ConfigureServices(IServiceCollection services) =>
+        services.AddSingleton<EngineLoader>((options, logger) => LlavaEngine.Load(options with
+        {
+            FaultInjector = (point, _) =>
+            {
+                if (point == EngineFaultPoint.Sampling) Pause.OnSample();
+            },
+        }, logger));
 }
 
 /// <summary>A server that requires an API key.</summary>
