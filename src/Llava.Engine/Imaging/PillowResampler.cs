@@ -42,26 +42,50 @@ public static class PillowResampler
 
     private static DecodedImage Convolve(DecodedImage image, int width, int height, PixelRegion region, ResampleKernel kernel)
     {
-        // Pillow's ImagingResampleInner: a horizontal pass over just the source rows the vertical pass will
-        // read, then the vertical pass; an axis whose size does not change is skipped, and each pass rounds
-        // to uint8.
-        ResampleCoefficients? vertical = null;
-        int firstRow = region.Y;
-        int rowCount = region.Height;
-        if (height != image.Height)
-        {
-            vertical = ResampleCoefficients.Compute(image.Height, height, region.Y, region.Height, kernel);
-            firstRow = vertical.First[0];
-            rowCount = vertical.First[^1] + vertical.Count[^1] - firstRow;
-        }
-
-        var rows = width != image.Width
-            ? ResampleRows(image, firstRow, rowCount, ResampleCoefficients.Compute(image.Width, width, region.X, region.Width, kernel))
-            : RgbCrop.Crop(image, new PixelRegion(region.X, firstRow, region.Width, rowCount));
-        return vertical is null ? rows : ResampleColumns(rows, firstRow, vertical);
+        // Pillow's ImagingResampleInner: one pass per axis whose size changes, each rounding to uint8, so the
+        // order of the passes shows in the pixels. Pillow 13 runs the vertical pass first when the height
+        // shrinks by more than twice as many pixels as the width does, else the horizontal pass first.
+        var horizontal = width != image.Width
+            ? ResampleCoefficients.Compute(image.Width, width, region.X, region.Width, kernel)
+            : null;
+        var vertical = height != image.Height
+            ? ResampleCoefficients.Compute(image.Height, height, region.Y, region.Height, kernel)
+            : null;
+        return VerticalFirst(image, width, height)
+            ? ResizeVerticalFirst(image, region, horizontal, vertical!)
+            : ResizeHorizontalFirst(image, region, horizontal, vertical);
     }
 
-    private static DecodedImage ResampleRows(DecodedImage source, int firstRow, int rowCount, ResampleCoefficients c)
+    /// <summary>Pillow 13's choice of pass order (<c>ImagingResampleInner</c>), for a resize of the whole image.</summary>
+    private static bool VerticalFirst(DecodedImage image, int width, int height) =>
+        height < image.Height && image.Height - height > 2L * (image.Width - width);
+
+    private static DecodedImage ResizeHorizontalFirst(
+        DecodedImage image, PixelRegion region, ResampleCoefficients? horizontal, ResampleCoefficients? vertical)
+    {
+        // Only the source rows the vertical pass will read go through the horizontal pass.
+        var (firstRow, rowCount) = vertical is null ? (region.Y, region.Height) : Span(vertical);
+        var rows = horizontal is not null
+            ? ResampleRows(image, firstRow, rowCount, horizontal, firstColumn: 0)
+            : RgbCrop.Crop(image, new PixelRegion(region.X, firstRow, region.Width, rowCount));
+        return vertical is null ? rows : ResampleColumns(rows, firstRow, vertical, firstColumn: 0, rows.Width);
+    }
+
+    private static DecodedImage ResizeVerticalFirst(
+        DecodedImage image, PixelRegion region, ResampleCoefficients? horizontal, ResampleCoefficients vertical)
+    {
+        // Only the source columns the horizontal pass will read go through the vertical pass.
+        var (firstColumn, columnCount) = horizontal is null ? (region.X, region.Width) : Span(horizontal);
+        var columns = ResampleColumns(image, firstRow: 0, vertical, firstColumn, columnCount);
+        return horizontal is null ? columns : ResampleRows(columns, firstRow: 0, columns.Height, horizontal, firstColumn);
+    }
+
+    /// <summary>First source index the coefficients read and how many indices from there.</summary>
+    private static (int First, int Count) Span(ResampleCoefficients c) =>
+        (c.First[0], c.First[^1] + c.Count[^1] - c.First[0]);
+
+    /// <param name="source">Columns <paramref name="firstColumn"/> onward of the image, rows <paramref name="firstRow"/> onward resampled.</param>
+    private static DecodedImage ResampleRows(DecodedImage source, int firstRow, int rowCount, ResampleCoefficients c, int firstColumn)
     {
         int width = c.Count.Length;
         var output = new byte[rowCount * width * Channels];
@@ -74,7 +98,7 @@ public static class PillowResampler
             for (int x = 0; x < width; x++)
             {
                 var weights = c.Weights.AsSpan(x * ksize, c.Count[x]);
-                var window = sourceRow.Slice(c.First[x] * Channels, weights.Length * Channels);
+                var window = sourceRow.Slice((c.First[x] - firstColumn) * Channels, weights.Length * Channels);
                 int r = Half, g = Half, b = Half;
                 for (int k = 0; k < weights.Length; k++)
                 {
@@ -93,13 +117,15 @@ public static class PillowResampler
         return new DecodedImage(width, rowCount, output);
     }
 
-    /// <param name="source">Rows <paramref name="firstRow"/> onward of the (horizontally resampled) image.</param>
-    private static DecodedImage ResampleColumns(DecodedImage source, int firstRow, ResampleCoefficients c)
+    /// <param name="source">Rows <paramref name="firstRow"/> onward of the image (or of its horizontal pass).</param>
+    /// <param name="firstColumn">First of the <paramref name="columnCount"/> source columns to resample.</param>
+    private static DecodedImage ResampleColumns(DecodedImage source, int firstRow, ResampleCoefficients c, int firstColumn, int columnCount)
     {
         // Integer sums are order-independent, so accumulating whole rows tap by tap gives Pillow's values
         // while reading memory sequentially.
         int height = c.Count.Length;
-        int stride = source.Width * Channels;
+        int sourceStride = source.Width * Channels;
+        int stride = columnCount * Channels;
         var output = new byte[height * stride];
         var sums = new int[stride];
         int ksize = c.KernelSize;
@@ -111,7 +137,7 @@ public static class PillowResampler
             for (int k = 0; k < weights.Length; k++)
             {
                 int w = weights[k];
-                var sourceRow = source.Rgb.AsSpan((first + k) * stride, stride);
+                var sourceRow = source.Rgb.AsSpan((first + k) * sourceStride + firstColumn * Channels, stride);
                 for (int i = 0; i < stride; i++)
                     sums[i] += sourceRow[i] * w;
             }
@@ -121,7 +147,7 @@ public static class PillowResampler
                 outputRow[i] = Clip8(sums[i]);
         }
 
-        return new DecodedImage(source.Width, height, output);
+        return new DecodedImage(columnCount, height, output);
     }
 
     private static byte Clip8(int value) => (byte)Math.Clamp(value >> ResampleCoefficients.PrecisionBits, 0, 255);

@@ -34,14 +34,10 @@ public sealed class NextEngines : IDisposable
 /// </summary>
 public class NextGoldenGenerationTests(NextEngines engines) : IClassFixture<NextEngines>
 {
-    public static IEnumerable<object[]> Cases => NextGolden.ModelCases(pillowPassOrder: false);
-
-    public static IEnumerable<object[]> PassOrderCases => NextGolden.ModelCases(pillowPassOrder: true);
-
-    public static IEnumerable<object[]> AllCases => NextGolden.ModelCases();
+    public static IEnumerable<object[]> Cases => NextGolden.ModelCases();
 
     [Theory]
-    [MemberData(nameof(AllCases))]
+    [MemberData(nameof(Cases))]
     public void PromptTextPositionsAndTokenIdsMatchReference(string model, string name)
     {
         var golden = NextGolden.Case(model, name);
@@ -56,14 +52,7 @@ public class NextGoldenGenerationTests(NextEngines engines) : IClassFixture<Next
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public Task PromptAndGreedyContinuationMatchReference(string model, string name) => AssertMatchesReference(model, name);
-
-    [Theory(Skip = NextGolden.PillowPassOrderReason)]
-    [MemberData(nameof(PassOrderCases))]
-    public Task CasesWithAnImagePillow13ResizesVerticallyFirstMatchReference(string model, string name) =>
-        AssertMatchesReference(model, name);
-
-    private async Task AssertMatchesReference(string model, string name)
+    public async Task PromptAndGreedyContinuationMatchReference(string model, string name)
     {
         var golden = NextGolden.Case(model, name);
         var greedy = golden.GetProperty("greedy");

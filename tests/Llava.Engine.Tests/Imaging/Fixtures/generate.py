@@ -1,9 +1,12 @@
 """Regenerates the imaging test fixtures in this folder.
 
-Expected values come from Pillow (verified with Debian 12's python3-pil 9.4.0 + python3-numpy) and from a
-NumPy transcription of transformers' slow CLIPImageProcessor that reproduces
-tests/fixtures/reference/golden/pixels bit for bit. Run from the repository root:
-    /usr/bin/python3 tests/Llava.Engine.Tests/Imaging/Fixtures/generate.py
+Expected values come from Pillow and from a NumPy transcription of transformers' slow CLIPImageProcessor that
+reproduces tests/fixtures/reference/golden/pixels bit for bit. Run from the repository root in the sid chroot
+(Pillow 13.0.0, whose resize runs the vertical pass first when the height shrinks by more than twice as many pixels
+as the width; Pillow <= 12 always ran the horizontal pass first, which changes some resized pixels by a few levels):
+    ../shared/tools/sid-chroot.sh run python3 tests/Llava.Engine.Tests/Imaging/Fixtures/generate.py
+The decode fixtures were first written with Debian 12's python3-pil 9.4.0; Pillow 13 encodes animated.gif,
+orientation8.webp and palette8.bmp to other bytes with the same decoded pixels (keep the committed files).
 """
 import io
 import json
@@ -247,7 +250,17 @@ def resize_fixtures():
     plan += [("tiny_10x7", 37, 26, f) for f in range(6)]
     plan += [("gradient_84x84", 31, 150, f) for f in (0, 2, 3)]
     plan += [("gradient_84x84", 84, 29, 3), ("gradient_84x84", 29, 84, 3), ("tiny_10x7", 10, 3, 3)]
-    for src, w, h, f in plan:
+    # Pillow 13's pass order around its boundary (150 - h > 2 * (200 - w) runs the vertical pass first) and with
+    # the width growing; each case checks that the two orders really give different pixels.
+    order_plan = [("photo_200x150_q90", w, h, f) for w, h, f in
+                  [(146, 40, 3), (145, 40, 3), (150, 40, 2), (250, 100, 3), (120, 20, 1), (60, 20, 3)]]
+    sources["photo_200x150_q90"] = np.load(os.path.join(DECODED, "photo_200x150_q90.rgb.npy"))
+    for src, w, h, f in order_plan:
+        im = Image.fromarray(sources[src])
+        horizontal_first = np.asarray(im.resize((w, im.height), resample=f).resize((w, h), resample=f))
+        vertical_first = np.asarray(im.resize((im.width, h), resample=f).resize((w, h), resample=f))
+        assert not np.array_equal(horizontal_first, vertical_first), (src, w, h, f)
+    for src, w, h, f in plan + order_plan:
         out = np.asarray(Image.fromarray(sources[src]).resize((w, h), resample=f))
         name = f"{src}_to_{w}x{h}_filter{f}.rgb.npy"
         np.save(path("resize", name), out)
