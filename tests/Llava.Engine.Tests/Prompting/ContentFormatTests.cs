@@ -46,7 +46,7 @@ public class ContentFormatTests
     [Fact]
     public void EveryLlavaHfTemplateLoopsOverPartsAndTheFixtureToo()
     {
-        foreach (var model in new[] { "llava-1.5-7b-hf", "llava-v1.6-mistral-7b-hf", "llama3-llava-next-8b-hf", "llava-interleave-qwen-0.5b-hf" })
+        foreach (var model in new[] { "llava-1.5-7b-hf", "llava-v1.6-mistral-7b-hf", "llava-v1.6-34b-hf", "llama3-llava-next-8b-hf", "llava-interleave-qwen-0.5b-hf" })
             Assert.Equal(ChatTemplateContentFormat.OpenAI, ChatTemplate.FromModelDirectory(Path.Combine(DataDir, model)).ContentFormat);
         Assert.Equal(ChatTemplateContentFormat.OpenAI, ChatTemplate.FromModelDirectory(RepoPaths.FixtureModel).ContentFormat);
     }
@@ -107,18 +107,5 @@ public class ContentFormatTests
     private static JsonElement Case(string section, string name) =>
         Cases.Value.GetProperty(section).EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
 
-    /// <summary>String content stays a string, parts become parts ({"type": "image"} without data: rendering ignores bytes).</summary>
-    private static List<ChatMessage> Messages(JsonElement c) => c.GetProperty("messages").EnumerateArray().Select(m =>
-    {
-        var role = m.GetProperty("role").GetString()!;
-        var content = m.GetProperty("content");
-        if (content.ValueKind == JsonValueKind.String)
-            return new ChatMessage(role, content.GetString()!);
-        return new ChatMessage(role, content.EnumerateArray().Select(p => p.GetProperty("type").GetString() switch
-        {
-            "text" => (ChatContentPart)new TextPart(p.GetProperty("text").GetString()!),
-            "image" => new ImagePart(ReadOnlyMemory<byte>.Empty),
-            var other => throw new InvalidDataException($"unexpected part type {other}"),
-        }).ToList());
-    }).ToList();
+    private static List<ChatMessage> Messages(JsonElement c) => TemplateCaseMessages.From(c);
 }
