@@ -84,18 +84,25 @@ public sealed class BenchCommand(BenchOptions options, TextWriter output)
     internal static string LlamaTokenizerFolder => Path.Combine(AppContext.BaseDirectory, "models", "tiny-llava-visible");
 
     /// <summary>The checkpoint to serve: the one given, none for a remote server, else the generated bench model.</summary>
-    private GeneratedModel? ResolveModel()
+    private (string Path, long ParameterCount)? ResolveModel()
     {
         if (options.ModelPath is { } path)
         {
             if (!Directory.Exists(path)) throw new CliException($"model folder not found: {path}");
-            return BenchModelGenerator.ReadMarker(path) is { } marker ? marker with { Path = Path.GetFullPath(path) } : null;
+            return BenchModelGenerator.ReadMarker(path) is { } marker ? (Path.GetFullPath(path), marker.ParameterCount) : null;
         }
         if (options.Url is not null) return null;
+        if (options.Next)
+        {
+            var next = HubLayoutGenerator.Ensure(options.GenerateModelPath, MistralNextHubLayout.BenchSized, LlamaTokenizerFolder, output);
+            output.WriteLine($"NeXT bench model: {next.Path} ({next.ParameterCount:N0} parameters, {next.Layout.ImageSize}px crops, " +
+                             $"grid pinpoints up to {3 * next.Layout.ImageSize}px)");
+            return (next.Path, next.ParameterCount);
+        }
         var model = BenchModelGenerator.Ensure(options.GenerateModelPath, new BenchModelSpec(), LlamaTokenizerFolder, output);
         output.WriteLine($"bench model: {model.Path} ({model.ParameterCount:N0} parameters, " +
                          $"{model.Spec.ImageTokens} image tokens per {model.Spec.ImageSize}px image)");
-        return model;
+        return (model.Path, model.ParameterCount);
     }
 
     private async Task<BenchTarget> OpenTargetAsync(string dtype, string? modelPath, int maxNumSeqs, CancellationToken cancellationToken)

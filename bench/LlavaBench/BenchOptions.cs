@@ -17,9 +17,13 @@ public sealed record BenchOptions
                                     for the bare-forward timing)
           --generate-model DIR      where the random bench model is generated and cached (default
                                     ~/.cache/llava-bench/llava-bench-179m; with --real-scale
-                                    ~/.cache/llava-bench/llava-1.5-7b-hf-random)
+                                    ~/.cache/llava-bench/llava-1.5-7b-hf-random; with --next
+                                    llava-next-bench-169m, with both llava-v1.6-mistral-7b-hf-random)
           --generate-only           write the checkpoint (the bench model; with --real-scale the 7B layout) and
                                     exit, e.g. to convert it for a peer first
+          --next                    LLaVA-NeXT instead of LLaVA-1.5: the bench model is a small random llava_next
+                                    (Mistral text with grouped-query attention, anyres grid, float16 shards) in
+                                    llava-v1.6-mistral-7b-hf's layout; with --real-scale the 7B layout itself
           --dtype LIST              float32,bfloat16: one full run per dtype (default float32)
           --max-num-seqs N          in-process server's decode slots (default: the highest concurrency)
           --max-waiting-requests N  in-process server's queue limit (default 64)
@@ -35,7 +39,9 @@ public sealed record BenchOptions
           --real-scale              generate (once) a random checkpoint in llava-hf/llava-1.5-7b-hf's exact layout
                                     (config, key names, three fp16 shards; about 14 GB) or take --model, load it
                                     in each --dtype and time the load and one image question (about 594 prompt
-                                    tokens, --max-tokens defaults to 2, --max-model-len to 1024); reports peak RSS
+                                    tokens, --max-tokens defaults to 2, --max-model-len to 1024); reports peak RSS.
+                                    With --next: llava-v1.6-mistral-7b-hf's layout (four fp16 shards, about 15 GB)
+                                    and a 640×480 image (about 2,360 prompt tokens; --max-model-len 3072)
 
         Workload:
           --concurrency LIST        throughput scenarios' concurrent streams (default 1,4,16)
@@ -88,10 +94,13 @@ public sealed record BenchOptions
     public IReadOnlyList<string> Images { get; init; } = [ImageModes.Rotating];
     public bool RealScale { get; init; }
     public bool GenerateOnly { get; init; }
+    public bool Next { get; init; }
 
     public const int RealScaleMaxTokens = 2;
     private const string BenchModelFolder = "llava-bench-179m";
     private const string RealScaleModelFolder = "llava-1.5-7b-hf-random";
+    private const string NextBenchModelFolder = "llava-next-bench-169m";
+    private const string NextRealScaleModelFolder = "llava-v1.6-mistral-7b-hf-random";
 
     /// <summary>The peer's precision label: llama.cpp's names for the precision ours runs in.</summary>
     public string PeerDTypeLabel => PeerDType ?? (DTypes[0] is "float32" or "fp32" ? "f32" : "f16");
@@ -109,13 +118,21 @@ public sealed record BenchOptions
         var reader = new ArgumentReader(args);
         var defaults = new BenchOptions();
         var realScale = reader.Flag("real-scale");
+        var next = reader.Flag("next");
+        var generatedFolder = (realScale, next) switch
+        {
+            (true, true) => NextRealScaleModelFolder,
+            (true, false) => RealScaleModelFolder,
+            (false, true) => NextBenchModelFolder,
+            _ => BenchModelFolder,
+        };
         var peerUrl = reader.String("peer-url");
         var options = new BenchOptions
         {
             Url = reader.String("url"),
             ApiKey = reader.String("api-key"),
             ModelPath = reader.String("model"),
-            GenerateModelPath = reader.String("generate-model") ?? (realScale ? DefaultModelCache(RealScaleModelFolder) : defaults.GenerateModelPath),
+            GenerateModelPath = reader.String("generate-model") ?? DefaultModelCache(generatedFolder),
             DTypes = List(reader, "dtype") ?? defaults.DTypes,
             MaxNumSeqs = Positive(reader, "max-num-seqs"),
             MaxWaitingRequests = Positive(reader, "max-waiting-requests") ?? defaults.MaxWaitingRequests,
@@ -138,6 +155,7 @@ public sealed record BenchOptions
                      ?? (peerUrl is null ? defaults.Images : [ImageModes.Distinct, ImageModes.Repeated]),
             RealScale = realScale,
             GenerateOnly = reader.Flag("generate-only"),
+            Next = next,
         };
         reader.EnsureAllUsed();
         if (options.Url is not null && options.DTypes.Count > 1)

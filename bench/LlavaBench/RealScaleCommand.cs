@@ -25,19 +25,22 @@ public sealed class RealScaleCommand(BenchOptions options, TextWriter output)
         else
         {
             var generating = Stopwatch.GetTimestamp();
-            var generated = HubLayoutGenerator.Ensure(options.GenerateModelPath, new Llava15HubLayout(), BenchCommand.LlamaTokenizerFolder, output);
-            output.WriteLine($"checkpoint: {generated.Path} ({generated.ParameterCount:N0} parameters; ready in " +
+            (modelPath, parameters) = options.Next
+                ? Generate(new MistralNextHubLayout())
+                : Generate(new Llava15HubLayout());
+            output.WriteLine($"checkpoint: {modelPath} ({parameters:N0} parameters; ready in " +
                              $"{Stopwatch.GetElapsedTime(generating).TotalSeconds:F0} s)");
             if (options.GenerateOnly) return 0;
-            (modelPath, parameters) = (generated.Path, generated.ParameterCount);
         }
-        var maxModelLength = options.MaxModelLen ?? RealScaleContext;
+        var maxModelLength = options.MaxModelLen ?? (options.Next ? NextRealScaleContext : RealScaleContext);
+        var image = options.Next ? RealScaleQuestion.LandscapeImage : RealScaleQuestion.SquareImage;
         var runs = new List<RealScaleRun>();
         foreach (var dtype in options.DTypes)
         {
-            output.WriteLine($"== {dtype}: load, then one image question ({options.MaxTokens} tokens, context {maxModelLength}) ==");
-            var run = await RealScaleQuestion.MeasureAsync(modelPath, dtype, options.MaxTokens, maxModelLength, cancellationToken);
-            output.WriteLine($"  loaded in {run.LoadSeconds:F1} s; answered in {run.AnswerSeconds:F1} s");
+            output.WriteLine($"== {dtype}: load, then one question about a {image.Width}×{image.Height} image " +
+                             $"({options.MaxTokens} tokens, context {maxModelLength}) ==");
+            var run = await RealScaleQuestion.MeasureAsync(modelPath, dtype, options.MaxTokens, maxModelLength, image, cancellationToken);
+            output.WriteLine($"  loaded in {run.LoadSeconds:F1} s; {run.PromptTokens} prompt positions; answered in {run.AnswerSeconds:F1} s");
             runs.Add(run);
         }
         BenchCommand.WriteResultsHeading(machine, output);
@@ -49,6 +52,15 @@ public sealed class RealScaleCommand(BenchOptions options, TextWriter output)
         return 0;
     }
 
+    private (string Path, long? ParameterCount) Generate<TLayout>(TLayout layout) where TLayout : class, IHubLayout, IEquatable<TLayout>
+    {
+        var generated = HubLayoutGenerator.Ensure(options.GenerateModelPath, layout, BenchCommand.LlamaTokenizerFolder, output);
+        return (generated.Path, generated.ParameterCount);
+    }
+
     /// <summary>Tokens of context for the real-scale question: its ~594-token prompt and the answer fit.</summary>
     private const int RealScaleContext = 1024;
+
+    /// <summary>The NeXT question's ~2,360 positions (a 640×480 image takes 2,340 with the 7B defaults) and the answer.</summary>
+    private const int NextRealScaleContext = 3072;
 }

@@ -10,6 +10,8 @@ using static TorchSharp.torch;
 
 namespace LlavaBench.Tests;
 
+/// <remarks>In <see cref="RealScaleCollection"/>: the real-scale question measures the whole process's peak RSS.</remarks>
+[Collection(RealScaleCollection.Name)]
 public sealed class Llava15HubLayoutTests : IDisposable
 {
     /// <summary><c>config.json</c> of llava-hf/llava-1.5-7b-hf as published on the hub (transformers 4.36.0.dev0).</summary>
@@ -135,7 +137,8 @@ public sealed class Llava15HubLayoutTests : IDisposable
             Assert.All(header.RootElement.EnumerateObject().Where(p => p.Name != "__metadata__"), p => Assert.Equal("F16", p.Value.GetProperty("dtype").GetString()));
         Assert.Equal(generated, HubLayoutGenerator.Ensure(_directory, Small, RepoPaths.FixtureModel, TextWriter.Null));
 
-        var run = await RealScaleQuestion.MeasureAsync(_directory, "bfloat16", maxTokens: 2, maxModelLength: 64, CancellationToken.None);
+        var run = await RealScaleQuestion.MeasureAsync(_directory, "bfloat16", maxTokens: 2, maxModelLength: 64,
+            RealScaleQuestion.SquareImage, CancellationToken.None);
 
         Assert.Equal(2, run.CompletionTokens);
         Assert.InRange(run.PromptTokens, Small.ImageSize / 14 * (Small.ImageSize / 14) + 5, 40);

@@ -30,12 +30,18 @@ public static class RealScaleQuestion
     /// <summary>With LLaVA-1.5's template and 576 image tokens this prompt is about 594 tokens, as in the issue.</summary>
     public const string Question = "What is shown in this image?";
 
+    /// <summary>The image for LLaVA-1.5: one crop at the tower's 336 px.</summary>
+    public static readonly (int Width, int Height) SquareImage = (336, 336);
+
+    /// <summary>The image for LLaVA-NeXT: a 640×480 photo-sized picture, tiled into a grid of crops.</summary>
+    public static readonly (int Width, int Height) LandscapeImage = (640, 480);
+
     public const double LoadSecondsLimit = 90;
     public const double AnswerSecondsLimit = 120;
     public const double PeakRssGbLimit = 16;
 
     public static async Task<RealScaleRun> MeasureAsync(string modelPath, string dtype, int maxTokens, int maxModelLength,
-        CancellationToken cancellationToken)
+        (int Width, int Height) image, CancellationToken cancellationToken)
     {
         var peakReset = ProcessMemory.ResetPeak();
         var loading = Stopwatch.GetTimestamp();
@@ -49,7 +55,7 @@ public static class RealScaleQuestion
         var loadSeconds = Stopwatch.GetElapsedTime(loading).TotalSeconds;
 
         var asking = Stopwatch.GetTimestamp();
-        var prompt = engine.Prompts.Build([new ChatMessage("user", [new ImagePart(BenchImages.Png(1, 336)), new TextPart(Question)])]);
+        var prompt = engine.Prompts.Build([new ChatMessage("user", [new ImagePart(BenchImages.Png(1, image.Width, image.Height)), new TextPart(Question)])]);
         double? firstToken = null;
         var tokens = 0;
         var parameters = new SamplingParams { Temperature = 0, MaxTokens = maxTokens, IgnoreEos = true };

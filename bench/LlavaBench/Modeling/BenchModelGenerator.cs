@@ -38,7 +38,7 @@ public static class BenchModelGenerator
 
     public static GeneratedModel Generate(string directory, BenchModelSpec spec, string tokenizerSource, TextWriter log)
     {
-        WriteSideFiles(directory, spec.ToConfigJson(), spec.ImageSize, tokenizerSource);
+        WriteSideFiles(directory, spec.ToConfigJson(), BenchModelSpec.PreprocessorJson(spec.ImageSize), tokenizerSource);
         var plan = ShardPlan.Of(ParameterShapes(directory), sizeof(float), ShardBytes);
         log.WriteLine($"generating a {plan.ParameterCount / 1e6:F1}M-parameter random LLaVA checkpoint in {directory} …");
         RandomShardWriter.Write(directory, plan, ScalarType.Float32, spec.Seed, log);
@@ -53,17 +53,16 @@ public static class BenchModelGenerator
 
     /// <summary>
     /// Everything but the weights: drops the marker (the folder is incomplete until it is written again), then
-    /// writes the tokenizer files, <paramref name="config"/>, a CLIP preprocessor config for
-    /// <paramref name="imageSize"/> and the generation config.
+    /// writes the tokenizer files, <paramref name="config"/>, <paramref name="preprocessor"/> and the generation config.
     /// </summary>
-    public static void WriteSideFiles(string directory, JsonObject config, int imageSize, string tokenizerSource)
+    public static void WriteSideFiles(string directory, JsonObject config, JsonObject preprocessor, string tokenizerSource)
     {
         Directory.CreateDirectory(directory);
         ModelMarker.Delete(directory);
         foreach (var file in TokenizerFiles)
             File.Copy(Path.Combine(tokenizerSource, file), Path.Combine(directory, file), overwrite: true);
         WriteJson(directory, LlavaConfig.FileName, config);
-        WriteJson(directory, "preprocessor_config.json", BenchModelSpec.PreprocessorJson(imageSize));
+        WriteJson(directory, "preprocessor_config.json", preprocessor);
         WriteJson(directory, "generation_config.json", BenchModelSpec.GenerationConfigJson());
     }
 

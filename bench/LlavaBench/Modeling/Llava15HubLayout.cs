@@ -11,9 +11,9 @@ namespace LlavaBench.Modeling;
 /// <c>model-0000i-of-00003.safetensors</c> files and <c>total_size</c> 14,126,854,144. The defaults are the 7B model;
 /// tests scale it down.
 /// </summary>
-public sealed record Llava15HubLayout
+public sealed record Llava15HubLayout : IHubLayout
 {
-    public const string HubId = "llava-hf/llava-1.5-7b-hf";
+    public const string Id = "llava-hf/llava-1.5-7b-hf";
     public const int ElementBytes = 2;
 
     /// <summary>Hugging Face <c>LlamaConfig</c>'s defaults, which the hub's config relies on (Llama-2 7B).</summary>
@@ -34,7 +34,15 @@ public sealed record Llava15HubLayout
     public long MaxShardBytes { get; init; } = 5_000_000_000;
     public ulong Seed { get; init; } = 20231205;
 
+    public string HubId => Id;
+
     public ShardPlan Plan() => ShardPlan.Of(Tensors(), ElementBytes, MaxShardBytes);
+
+    /// <summary>CLIP's preprocessing at the tower's size, as the hub's <c>preprocessor_config.json</c> has it.</summary>
+    public JsonObject PreprocessorJson() => BenchModelSpec.PreprocessorJson(ImageSize);
+
+    /// <summary>None: the bench tokenizer source is a LLaVA-1.5 folder already.</summary>
+    public IReadOnlyDictionary<string, string> ProcessorFiles() => new Dictionary<string, string>();
 
     /// <summary><c>config.json</c>; a scaled-down layout adds the Llama dimensions that differ from the defaults.</summary>
     public JsonObject ToConfigJson()
@@ -85,55 +93,7 @@ public sealed record Llava15HubLayout
     }
 
     /// <summary>Every key with its shape, in the order transformers 4.36 saved the state dict.</summary>
-    public IReadOnlyList<TensorSpec> Tensors()
-    {
-        long v = VisionHiddenSize, vi = VisionIntermediateSize, t = TextHiddenSize, ti = TextIntermediateSize;
-        var patches = ImageSize / PatchSize * (ImageSize / PatchSize);
-        var tensors = new List<TensorSpec>();
-        void Add(string name, params long[] shape) => tensors.Add(new TensorSpec(name, shape));
-        void Linear(string name, long outFeatures, long inFeatures, bool bias = true)
-        {
-            Add(name + ".weight", outFeatures, inFeatures);
-            if (bias) Add(name + ".bias", outFeatures);
-        }
-        void Norm(string name, long size, bool bias = true)
-        {
-            Add(name + ".weight", size);
-            if (bias) Add(name + ".bias", size);
-        }
-
-        const string vision = "vision_tower.vision_model.";
-        Add(vision + "embeddings.class_embedding", v);
-        Add(vision + "embeddings.patch_embedding.weight", v, 3, PatchSize, PatchSize);
-        Add(vision + "embeddings.position_embedding.weight", patches + 1, v);
-        Norm(vision + "pre_layrnorm", v);
-        for (var layer = 0; layer < VisionLayers; layer++)
-        {
-            var prefix = $"{vision}encoder.layers.{layer}.";
-            foreach (var projection in (string[])["k_proj", "v_proj", "q_proj", "out_proj"])
-                Linear(prefix + "self_attn." + projection, v, v);
-            Norm(prefix + "layer_norm1", v);
-            Linear(prefix + "mlp.fc1", vi, v);
-            Linear(prefix + "mlp.fc2", v, vi);
-            Norm(prefix + "layer_norm2", v);
-        }
-        Norm(vision + "post_layernorm", v);
-        Linear("multi_modal_projector.linear_1", t, v);
-        Linear("multi_modal_projector.linear_2", t, t);
-        Add("language_model.model.embed_tokens.weight", VocabSize, t);
-        for (var layer = 0; layer < TextLayers; layer++)
-        {
-            var prefix = $"language_model.model.layers.{layer}.";
-            foreach (var projection in (string[])["q_proj", "k_proj", "v_proj", "o_proj"])
-                Linear(prefix + "self_attn." + projection, t, t, bias: false);
-            Linear(prefix + "mlp.gate_proj", ti, t, bias: false);
-            Linear(prefix + "mlp.up_proj", ti, t, bias: false);
-            Linear(prefix + "mlp.down_proj", t, ti, bias: false);
-            Norm(prefix + "input_layernorm", t, bias: false);
-            Norm(prefix + "post_attention_layernorm", t, bias: false);
-        }
-        Norm("language_model.model.norm", t, bias: false);
-        Linear("language_model.lm_head", VocabSize, t, bias: false);
-        return tensors;
-    }
+    public IReadOnlyList<TensorSpec> Tensors() => HubTensors.Of(new HubDimensions(
+        VisionHiddenSize, VisionIntermediateSize, VisionLayers, ImageSize, PatchSize,
+        TextHiddenSize, TextIntermediateSize, TextLayers, TextHeads, TextHeads, VocabSize), imageNewline: false);
 }

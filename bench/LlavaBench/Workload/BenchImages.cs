@@ -9,24 +9,27 @@ namespace LlavaBench.Workload;
 /// </summary>
 public static class BenchImages
 {
-    public static byte[] Png(int seed, int size = 224)
+    public static byte[] Png(int seed, int size = 224) => Png(seed, size, size);
+
+    public static byte[] Png(int seed, int width, int height)
     {
         var random = new Random(seed);
-        var info = new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Premul);
+        var size = Math.Min(width, height);
+        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul);
         using var surface = SKSurface.Create(info);
         var canvas = surface.Canvas;
-        using (var shader = SKShader.CreateLinearGradient(new SKPoint(0, 0), new SKPoint(size, size),
+        using (var shader = SKShader.CreateLinearGradient(new SKPoint(0, 0), new SKPoint(width, height),
                    [RandomColor(random), RandomColor(random)], SKShaderTileMode.Clamp))
         using (var background = new SKPaint { Shader = shader })
         {
-            canvas.DrawRect(0, 0, size, size, background);
+            canvas.DrawRect(0, 0, width, height, background);
         }
         using var paint = new SKPaint { IsAntialias = true };
         for (var i = 0; i < 6; i++)
         {
             paint.Color = RandomColor(random);
-            var x = random.NextSingle() * size;
-            var y = random.NextSingle() * size;
+            var x = random.NextSingle() * width;
+            var y = random.NextSingle() * height;
             var extent = size * (0.05f + 0.2f * random.NextSingle());
             if (i % 2 == 0) canvas.DrawCircle(x, y, extent, paint);
             else canvas.DrawRect(x, y, extent * 1.5f, extent, paint);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using Llava.Engine.Generation;
 using Llava.Engine.Prompting;
 using Llava.Engine.Sampling;
@@ -6,14 +7,26 @@ using Llava.TestSupport;
 
 namespace Llava.Engine.Tests.Generation;
 
-/// <summary>One engine per LLaVA-NeXT fixture checkpoint, loaded on first use.</summary>
+/// <summary>
+/// One engine per LLaVA-NeXT fixture checkpoint and chat template, loaded on first use: a golden case may name
+/// another NeXT family's template (<c>chat_template_folder</c>, under the Prompting tests' Data), which the engine
+/// then takes as its <c>--chat-template</c>.
+/// </summary>
 public sealed class NextEngines : IDisposable
 {
-    private readonly ConcurrentDictionary<string, LlavaEngine> _engines = new();
+    private readonly ConcurrentDictionary<(string Model, string? Template), LlavaEngine> _engines = new();
 
-    public LlavaEngine For(string model) => _engines.GetOrAdd(model, m => LlavaEngine.Load(new EngineOptions
+    public LlavaEngine For(string model, JsonElement goldenCase) =>
+        For(model, goldenCase.TryGetProperty("chat_template_folder", out var folder) && folder.ValueKind == JsonValueKind.String
+            ? folder.GetString()
+            : null);
+
+    private LlavaEngine For(string model, string? templateFolder) => _engines.GetOrAdd((model, templateFolder), key => LlavaEngine.Load(new EngineOptions
     {
-        ModelPath = NextGolden.ModelDir(m),
+        ModelPath = NextGolden.ModelDir(key.Model),
+        ChatTemplate = key.Template is null
+            ? null
+            : Path.Combine(RepoPaths.Root, "tests", "Llava.Engine.Tests", "Prompting", "Data", key.Template, "chat_template.json"),
         MaxRunningSequences = 2,
         MaxModelLength = 2048,
         // The references are float32 computations (bf16 weights upcast); --dtype auto would keep a bf16 checkpoint in
@@ -41,7 +54,7 @@ public class NextGoldenGenerationTests(NextEngines engines) : IClassFixture<Next
     public void PromptTextPositionsAndTokenIdsMatchReference(string model, string name)
     {
         var golden = NextGolden.Case(model, name);
-        var prompt = engines.For(model).Prompts.Build(GoldenMessages.For(golden, NextGolden.Folder));
+        var prompt = engines.For(model, golden).Prompts.Build(GoldenMessages.For(golden, NextGolden.Folder));
 
         Assert.Equal(golden.GetProperty("prompt").GetString(), prompt.Text);
         Assert.Equal(golden.GetProperty("image_sizes").EnumerateArray().Select(s => (s[0].GetInt32(), s[1].GetInt32())),
@@ -56,7 +69,7 @@ public class NextGoldenGenerationTests(NextEngines engines) : IClassFixture<Next
     {
         var golden = NextGolden.Case(model, name);
         var greedy = golden.GetProperty("greedy");
-        var engine = engines.For(model);
+        var engine = engines.For(model, golden);
 
         var prompt = engine.Prompts.Build(GoldenMessages.For(golden, NextGolden.Folder));
 
