@@ -146,8 +146,9 @@ public sealed class LlavaEngine : IGenerationEngine
         var identity = PromptIdentity.For(prompt, _imageTokenId);
 
         var output = Channel.CreateUnbounded<GenerationEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        var sequence = new Sequence(prompt, identity, parameters, Tokenizer, StopTokens.For(parameters, EosTokenIds),
-            Model.MaxModelLength, output.Writer);
+        var sequenceOutput = new SequenceOutput(Tokenizer.CreateStreamingDetokenizer(), parameters,
+            StopTokens.For(parameters, EosTokenIds), Model.MaxModelLength, output.Writer);
+        var sequence = new Sequence(prompt, identity, parameters, sequenceOutput);
         if (!_core.TrySubmit(sequence))
             throw new EngineBusyException("The server is at capacity; retry shortly.");
         return ReadAsync(sequence, output.Reader, cancellationToken);

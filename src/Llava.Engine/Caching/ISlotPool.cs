@@ -1,0 +1,21 @@
+namespace Llava.Engine.Caching;
+
+/// <summary>
+/// The KV-cache slots as the scheduler sees them: numbered places to hand out and take back, nothing about the
+/// tensors behind them. Lets the scheduling policy run (and be tested) without a model.
+/// </summary>
+internal interface ISlotPool
+{
+    int NumSlots { get; }
+
+    /// <summary>Positions one slot holds.</summary>
+    int Capacity { get; }
+
+    int FreeSlots { get; }
+
+    /// <summary>Claims an empty slot.</summary>
+    /// <exception cref="InvalidOperationException">Every slot is in use.</exception>
+    int AllocateSlot();
+
+    void FreeSlot(int slot);
+}
