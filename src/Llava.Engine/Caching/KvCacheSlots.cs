@@ -1,4 +1,5 @@
 using Llava.Model;
+using TorchSharp;
 
 namespace Llava.Engine.Caching;
 
@@ -10,4 +11,10 @@ internal sealed class KvCacheSlots(KvCache cache) : ISlotPool
     public int FreeSlots => cache.FreeSlots;
     public int AllocateSlot() => cache.AllocateSlot();
     public void FreeSlot(int slot) => cache.FreeSlot(slot);
+
+    public void CopyPrefix(int source, int destination, int length)
+    {
+        using var inference = torch.inference_mode(true);
+        cache.CopyPrefix(source, destination, length);
+    }
 }

@@ -149,37 +149,32 @@ internal sealed class EngineCore : IDisposable
     }
 
     /// <summary>
-    /// Acts on the plan's admissions: copies each matched running prefix into its new slot and builds the decoder
-    /// input of each prompt still to compute; sequences admitted with their whole input cached, logits included,
-    /// take their next token right away (and decode with everyone else in this same step). A failure here is that
-    /// sequence's alone. Failures are handed to the scheduler only once every admission is prepared, since a later
-    /// admission may copy from an earlier one's slot. Returns the plan re-planned without the sequences that ended.
+    /// Acts on the plan's admissions: builds the decoder input of each prompt still to compute; sequences admitted
+    /// with their whole input cached, logits included, take their next token right away (and decode with everyone
+    /// else in this same step). A failure here is that sequence's alone. Returns the plan re-planned without the
+    /// sequences that ended.
     /// </summary>
     private StepPlan Prepare(StepPlan plan)
     {
-        var failed = new List<(Sequence Sequence, Exception Error)>();
         var fromCache = new List<Sequence>();
-        foreach (var admission in plan.Admitted)
+        foreach (var (sequence, match) in plan.Admitted)
         {
-            var (sequence, match) = (admission.Sequence, admission.Match);
-            try
-            {
-                if (admission.CopiesPrefix) _runner.CopyPrefix(match.Slot, sequence.Slot, match.Length);
-                if (match.Logits is null) _runner.PreparePrefill(sequence);
-            }
-            catch (Exception e)
-            {
-                _logger.LogError(e, "preparing the input of a prompt of {Tokens} tokens failed", sequence.Prompt.TokenIds.Count);
-                failed.Add((sequence, e));
-                continue;
-            }
             if (match.Logits is { } logits)
             {
                 Advance(sequence, logits);
                 fromCache.Add(sequence);
+                continue;
+            }
+            try
+            {
+                _runner.PreparePrefill(sequence);
+            }
+            catch (Exception e)
+            {
+                _logger.LogError(e, "preparing the input of a prompt of {Tokens} tokens failed", sequence.Prompt.TokenIds.Count);
+                _scheduler.Abort(sequence, e);
             }
         }
-        foreach (var (sequence, error) in failed) _scheduler.Abort(sequence, error);
         return _scheduler.Reschedule(plan, fromCache);
     }
 

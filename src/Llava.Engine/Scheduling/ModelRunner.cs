@@ -55,13 +55,6 @@ internal sealed class ModelRunner(LlavaForConditionalGeneration model, KvCache c
         input.Embeddings.Dispose();
     }
 
-    /// <summary>Starts <paramref name="destination"/> from the first <paramref name="length"/> positions of <paramref name="source"/>.</summary>
-    public void CopyPrefix(int source, int destination, int length)
-    {
-        using var inference = torch.inference_mode(true);
-        cache.CopyPrefix(source, destination, length);
-    }
-
     /// <summary>
     /// One packed forward over <paramref name="plan"/> (decode chunks first, as <see cref="Scheduler"/> orders them).
     /// Returns, per chunk, the row of <see cref="LogitsRow"/> holding the logits to sample from, or -1 for a prefill

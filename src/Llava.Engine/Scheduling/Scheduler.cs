@@ -195,8 +195,8 @@ internal sealed class Scheduler
     }
 
     /// <summary>
-    /// Gives the sequence a slot, with the longest cached prefix adopted into it (or chosen to be copied from a
-    /// running sequence). A failure here ends this request only (with its slot freed), never the queue behind it
+    /// Gives the sequence a slot, with the longest cached prefix adopted into it or copied from a running sequence.
+    /// A failure here ends this request only (with its slot freed), never the queue behind it
     /// or the running batch.
     /// </summary>
     private Admission? AdmitOne(Sequence sequence, long now)
@@ -206,7 +206,9 @@ internal sealed class Scheduler
             _options.FaultInjector?.Invoke(EngineFaultPoint.Admission, sequence.Parameters);
             var target = sequence.TokenCount;
             var match = FindPrefix(sequence);
+            var admission = new Admission(sequence, match);
             sequence.Slot = match.FromCache ? Prefixes.Adopt(match.Slot) : Prefixes.AllocateSlot();
+            if (admission.CopiesPrefix) Slots.CopyPrefix(match.Slot, sequence.Slot, match.Length);
             if (_options.EnablePrefixCaching)
             {
                 if (match.Length > 0) Prefixes.RecordHit(match.Length);
@@ -226,7 +228,7 @@ internal sealed class Scheduler
             sequence.Status = SequenceStatus.Running;
             _running.Add(sequence);
             if (match.Logits is { } logits && target == sequence.Prompt.TokenIds.Count) sequence.PromptLogits = logits;
-            return new Admission(sequence, match);
+            return admission;
         }
         catch (Exception e)
         {

@@ -26,7 +26,10 @@ internal sealed class ManualClock : TimeProvider
     public void Advance(TimeSpan by) => _ticks += by.Ticks;
 }
 
-/// <summary>Slot numbers without tensors behind them; taking a taken slot or freeing a free one throws.</summary>
+/// <summary>
+/// Slot numbers without tensors behind them; taking a taken slot, freeing a free one or copying between slots that
+/// are not both taken throws.
+/// </summary>
 internal sealed class FakeSlots(int slots, int capacity) : ISlotPool
 {
     private readonly SortedSet<int> _free = new(Enumerable.Range(0, slots));
@@ -47,6 +50,15 @@ internal sealed class FakeSlots(int slots, int capacity) : ISlotPool
     {
         if (!_free.Add(slot)) throw new InvalidOperationException($"slot {slot} is already free");
     }
+
+    public void CopyPrefix(int source, int destination, int length)
+    {
+        if (_free.Contains(source) || _free.Contains(destination) || source == destination)
+            throw new InvalidOperationException($"cannot copy {length} positions from slot {source} to slot {destination}");
+        Copies.Add((source, destination, length));
+    }
+
+    public List<(int Source, int Destination, int Length)> Copies { get; } = [];
 }
 
 /// <summary>
@@ -63,6 +75,7 @@ internal sealed class SchedulerHarness
     public SchedulerHarness(int slots, int tokenBudget, TimeSpan? preemptAfter = null, TimeSpan? queueTimeout = null,
         int maxWaiting = 64)
     {
+        Slots = new FakeSlots(slots, capacity: 1024);
         Options = new EngineOptions
         {
             ModelPath = "unused",
@@ -74,10 +87,11 @@ internal sealed class SchedulerHarness
             PrefixCacheMinTokens = 4,
             TimeProvider = Clock,
         };
-        Scheduler = new Scheduler(new FakeSlots(slots, capacity: 1024), Options, NullLogger.Instance);
+        Scheduler = new Scheduler(Slots, Options, NullLogger.Instance);
     }
 
     public ManualClock Clock { get; } = new();
+    public FakeSlots Slots { get; }
     public EngineOptions Options { get; }
     public Scheduler Scheduler { get; }
 

@@ -241,6 +241,7 @@ public class SchedulerTests
         var admission = Assert.Single(plan.Admitted);
         Assert.True(admission.Match.FromCache);
         Assert.False(admission.CopiesPrefix);
+        Assert.Empty(harness.Slots.Copies);
         Assert.Equal(20, admission.Match.Length);
         var chunk = Assert.Single(plan.Chunks);
         Assert.Equal((20, 10), (chunk.Start, chunk.Length));
@@ -306,6 +307,7 @@ public class SchedulerTests
         Assert.Equal(running.Slot, admission.Match.Slot);
         Assert.NotEqual(running.Slot, copying.Slot);
         Assert.Equal(20, admission.Match.Length);
+        Assert.Equal([(running.Slot, copying.Slot, 20)], harness.Slots.Copies);
         Assert.Equal([(running, 21, 1), (copying, 20, 5)], plan.Chunks.Select(c => (c.Sequence, c.Start, c.Length)));
     }
 
