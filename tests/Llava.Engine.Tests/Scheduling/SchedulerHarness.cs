@@ -43,12 +43,14 @@ internal sealed class FakeSlots(int slots, int capacity) : ISlotPool
         if (_free.Count == 0) throw new InvalidOperationException("no free slot");
         var slot = _free.Min;
         _free.Remove(slot);
+        Log.Add($"allocate {slot}");
         return slot;
     }
 
     public void FreeSlot(int slot)
     {
         if (!_free.Add(slot)) throw new InvalidOperationException($"slot {slot} is already free");
+        Log.Add($"free {slot}");
     }
 
     public void CopyPrefix(int source, int destination, int length)
@@ -56,9 +58,13 @@ internal sealed class FakeSlots(int slots, int capacity) : ISlotPool
         if (_free.Contains(source) || _free.Contains(destination) || source == destination)
             throw new InvalidOperationException($"cannot copy {length} positions from slot {source} to slot {destination}");
         Copies.Add((source, destination, length));
+        Log.Add($"copy {source} to {destination}");
     }
 
     public List<(int Source, int Destination, int Length)> Copies { get; } = [];
+
+    /// <summary>Every allocation, free and copy, in order.</summary>
+    public List<string> Log { get; } = [];
 }
 
 /// <summary>

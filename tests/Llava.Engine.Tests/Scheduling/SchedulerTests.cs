@@ -312,6 +312,34 @@ public class SchedulerTests
     }
 
     [Fact]
+    public void APrefixIsCopiedBeforeItsSourceIsPreemptedAndItsSlotReusedInTheSameStep()
+    {
+        var harness = new SchedulerHarness(slots: 3, tokenBudget: 64, preemptAfter: TimeSpan.FromSeconds(3));
+        var shared = harness.FreshTokens(20);
+        var source = harness.Submit(shared, maxTokens: 100);
+        harness.Submit(promptLength: 8, maxTokens: 100);
+        harness.Submit(promptLength: 8, maxTokens: 3); // frees its slot after the third step
+        var copying = harness.Submit([.. shared, .. harness.FreshTokens(5)], maxTokens: 100);
+        var preempting = harness.Submit(promptLength: 8, maxTokens: 100);
+        for (var step = 0; step < 3; step++)
+        {
+            harness.Clock.Advance(Second);
+            harness.Step();
+        }
+        var sourceSlot = source.Slot;
+
+        harness.Clock.Advance(Second);
+        var plan = harness.Step();
+
+        Assert.Equal([copying, preempting], plan.Admitted.Select(a => a.Sequence));
+        Assert.Equal([source], plan.Preempted);
+        Assert.Equal(sourceSlot, preempting.Slot);
+        Assert.Equal([(sourceSlot, copying.Slot, 20)], harness.Slots.Copies);
+        var log = harness.Slots.Log;
+        Assert.True(log.IndexOf($"copy {sourceSlot} to {copying.Slot}") < log.LastIndexOf($"free {sourceSlot}"), string.Join(", ", log));
+    }
+
+    [Fact]
     public void ACancelledSequenceIsRetiredAndItsSlotKeptAsAPrefix()
     {
         var harness = new SchedulerHarness(slots: 1, tokenBudget: 64);
