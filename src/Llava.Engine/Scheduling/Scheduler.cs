@@ -17,6 +17,7 @@ namespace Llava.Engine.Scheduling;
 /// </summary>
 internal sealed class Scheduler
 {
+    private readonly ISlotPool _slots;
     private readonly EngineOptions _options;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
@@ -32,11 +33,9 @@ internal sealed class Scheduler
         _options = options;
         _clock = options.TimeProvider;
         _logger = logger;
-        Slots = slots;
+        _slots = slots;
         Prefixes = new PrefixCache(slots, options.PrefixCacheMaxSlots ?? slots.NumSlots);
     }
-
-    public ISlotPool Slots { get; }
 
     /// <summary>Slots of finished and preempted sequences kept as reusable prefixes.</summary>
     public PrefixCache Prefixes { get; }
@@ -208,7 +207,7 @@ internal sealed class Scheduler
             var match = FindPrefix(sequence);
             var admission = new Admission(sequence, match);
             sequence.Slot = match.FromCache ? Prefixes.Adopt(match.Slot) : Prefixes.AllocateSlot();
-            if (admission.CopiesPrefix) Slots.CopyPrefix(match.Slot, sequence.Slot, match.Length);
+            if (admission.CopiesPrefix) _slots.CopyPrefix(match.Slot, sequence.Slot, match.Length);
             if (_options.EnablePrefixCaching)
             {
                 if (match.Length > 0) Prefixes.RecordHit(match.Length);
