@@ -179,15 +179,27 @@ internal sealed class EngineCore : IDisposable
     }
 
     /// <summary>
-    /// Samples one sequence's next token and emits it. A failure here is that sequence's alone (its sampler, stop
-    /// strings, detokenizer): it ends that stream, not the batch. Runs in parallel for the sequences of a step.
+    /// Samples one sequence's next token (under its output grammar, if any) and emits it. A failure here is that
+    /// sequence's alone (its grammar, sampler, stop strings, detokenizer): it ends that stream, not the batch. Runs in
+    /// parallel for the sequences of a step. Logprobs are those of the raw model, before logit_bias and the grammar's
+    /// mask, as vLLM returns them by default: they say how likely the model found the token, which is what a caller
+    /// scoring outputs or measuring confidence wants, and a masked distribution would report certainty wherever the
+    /// grammar leaves one choice.
     /// </summary>
     private void Advance(Sequence sequence, ReadOnlySpan<float> logits)
     {
         try
         {
             _options.FaultInjector?.Invoke(EngineFaultPoint.Sampling, sequence.Parameters);
-            var token = sequence.Sampler.Sample(logits);
+            var constraint = sequence.Constraint;
+            var allowed = constraint is null ? default : constraint.NextAllowed(logits.Length);
+            if (constraint is not null && allowed.IsEmpty)
+            {
+                sequence.Output.EndClosedValue(sequence);
+                sequence.Finish();
+                return;
+            }
+            var token = sequence.Sampler.Sample(logits, allowed);
             sequence.Accept(token);
             if (sequence.Output.Emit(sequence, logits)) sequence.Finish();
         }

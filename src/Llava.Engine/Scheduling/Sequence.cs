@@ -1,4 +1,5 @@
 using Llava.Engine.Caching;
+using Llava.Engine.Constraints;
 using Llava.Engine.Generation;
 using Llava.Engine.Sampling;
 
@@ -6,7 +7,8 @@ namespace Llava.Engine.Scheduling;
 
 /// <summary>
 /// One request's scheduling state on the engine thread: its place in the queue, its cache slot and how many of its
-/// positions the slot holds, the tokens so far and the sampler that draws the next one. What the client sees (text,
+/// positions the slot holds, the tokens so far, and what decides the next one: the sampler and the output grammar's
+/// state. What the client sees (text,
 /// stop strings, the stream) is its <see cref="Output"/>; the decoder input it still has to prefill is the model
 /// runner's. Preemption only takes the slot away; everything else carries over, so a resumed sequence continues
 /// exactly where it stopped. Only the engine thread touches it, except <see cref="Cancel"/>, which request threads
@@ -16,18 +18,24 @@ internal sealed class Sequence
 {
     private volatile bool _cancelled;
 
-    public Sequence(PreparedPrompt prompt, PromptIdentity identity, SamplingParams parameters, SequenceOutput output)
+    /// <param name="constraint">The state of <see cref="SamplingParams.Grammar"/>; null when it is null.</param>
+    public Sequence(PreparedPrompt prompt, PromptIdentity identity, SamplingParams parameters, SequenceConstraint? constraint,
+        SequenceOutput output)
     {
         Prompt = prompt;
         Identity = identity;
         Parameters = parameters;
         Sampler = new Sampler(parameters, prompt.TokenIds);
+        Constraint = constraint;
         Output = output;
     }
 
     public PreparedPrompt Prompt { get; }
     public SamplingParams Parameters { get; }
     public Sampler Sampler { get; }
+
+    /// <summary>The output grammar's state, which masks each step's logits before sampling; null when unconstrained.</summary>
+    public SequenceConstraint? Constraint { get; }
 
     public PromptIdentity Identity { get; }
 
@@ -101,9 +109,13 @@ internal sealed class Sequence
         return keys;
     }
 
-    /// <summary>Takes a sampled token: the sampler's penalties see it, and it is the next position to feed.</summary>
+    /// <summary>
+    /// Takes a sampled token: the grammar's state reads it, the sampler's penalties see it, and it is the next
+    /// position to feed.
+    /// </summary>
     public void Accept(int token)
     {
+        Constraint?.Accept(token);
         Sampler.Accept(token);
         Generated.Add(token);
     }

@@ -62,13 +62,25 @@ internal sealed class SequenceOutput
 
         _output.TryWrite(new GenerationEvent { TokenId = token, Text = text, Logprobs = logprobs });
         if (finish is not { } reason) return false;
-        _output.TryWrite(new GenerationEvent
-        {
-            Finish = reason,
-            Usage = new GenerationUsage(promptLength, generated, sequence.CachedPromptTokens),
-        });
+        End(sequence, reason, "");
         return true;
     }
+
+    /// <summary>
+    /// Ends the sequence without a token: its output grammar's value is complete, nothing may follow it and no end
+    /// token may be sampled (<c>ignore_eos</c>), so it stops as if it had sampled one.
+    /// </summary>
+    public void EndClosedValue(Sequence sequence) =>
+        End(sequence, FinishReason.Stop, _stopStrings.Append(_detokenizer.Flush()) + _stopStrings.Flush());
+
+    /// <summary>The final event: the text still held back, the finish reason and the usage.</summary>
+    private void End(Sequence sequence, FinishReason reason, string text) =>
+        _output.TryWrite(new GenerationEvent
+        {
+            Text = text,
+            Finish = reason,
+            Usage = new GenerationUsage(sequence.Prompt.TokenIds.Count, sequence.Generated.Count, sequence.CachedPromptTokens),
+        });
 
     /// <summary>
     /// Ends the stream once; an exception surfaces in the request's reader. The engine calls it after the

@@ -121,7 +121,7 @@ internal sealed class SchedulerHarness
         var parameters = new SamplingParams { Temperature = 0, MaxTokens = maxTokens, IgnoreEos = true };
         var output = new SequenceOutput(TokenizerFixtures.Tokenizer.CreateStreamingDetokenizer(), parameters, [],
             maxModelLength: 1024, Channel.CreateUnbounded<GenerationEvent>().Writer);
-        var sequence = new Sequence(prompt, PromptIdentity.For(prompt, ImageTokenId), parameters, output);
+        var sequence = new Sequence(prompt, PromptIdentity.For(prompt, ImageTokenId), parameters, constraint: null, output);
         Assert.True(Scheduler.TryReserveQueuePlace(), "the queue is full");
         Scheduler.Add(sequence);
         return sequence;
