@@ -43,6 +43,11 @@ public sealed record BenchOptions
                                     With --next: llava-v1.6-mistral-7b-hf's layout (four fp16 shards, about 15 GB)
                                     and a 640×480 image (about 2,360 prompt tokens; --max-model-len 3072)
 
+        Constrained decoding (instead of the scenarios):
+          --constrained             through the engine (no HTTP), time --concurrency streams of --max-tokens
+                                    tokens without and with a nested JSON schema, alternating rounds, and print
+                                    the per-token cost of both
+
         Workload:
           --concurrency LIST        throughput scenarios' concurrent streams (default 1,4,16)
           --requests N              requests per throughput scenario (default: 2 × concurrency, at least 6)
@@ -95,6 +100,7 @@ public sealed record BenchOptions
     public bool RealScale { get; init; }
     public bool GenerateOnly { get; init; }
     public bool Next { get; init; }
+    public bool Constrained { get; init; }
 
     public const int RealScaleMaxTokens = 2;
     private const string BenchModelFolder = "llava-bench-179m";
@@ -156,6 +162,7 @@ public sealed record BenchOptions
             RealScale = realScale,
             GenerateOnly = reader.Flag("generate-only"),
             Next = next,
+            Constrained = reader.Flag("constrained"),
         };
         reader.EnsureAllUsed();
         if (options.Url is not null && options.DTypes.Count > 1)
@@ -172,6 +179,8 @@ public sealed record BenchOptions
             throw new CliException("--generate-only writes the generated checkpoint; it does not go with --url or --model");
         if (options.RealScale && (options.Url is not null || options.SoakMinutes is not null))
             throw new CliException("--real-scale loads the checkpoint in this process; it does not go with --url or --soak");
+        if (options.Constrained && (options.Url is not null || options.SoakMinutes is not null || options.RealScale || options.PeerUrl is not null))
+            throw new CliException("--constrained loads the model in this process; it does not go with --url, --soak, --real-scale or --peer-url");
         return options;
     }
 

@@ -1,5 +1,3 @@
-using Llava.Model;
-
 namespace Llava.Engine.Caching;
 
 /// <summary>
@@ -9,7 +7,7 @@ namespace Llava.Engine.Caching;
 /// so prefixes live exactly as long as no admission needs their slot (or <c>maxEntries</c> is reached).
 /// Only the engine thread touches it.
 /// </summary>
-internal sealed class PrefixCache(KvCache cache, int maxEntries)
+internal sealed class PrefixCache(ISlotPool slots, int maxEntries)
 {
     private readonly Dictionary<int, CachedPrefix> _entries = [];
     private long _clock;
@@ -25,19 +23,19 @@ internal sealed class PrefixCache(KvCache cache, int maxEntries)
     public long ReusedTokens { get; private set; }
 
     /// <summary>A slot can be handed out without preempting anyone.</summary>
-    public bool CanAllocate => cache.FreeSlots > 0 || _entries.Count > 0;
+    public bool CanAllocate => slots.FreeSlots > 0 || _entries.Count > 0;
 
     /// <summary>A free slot, or else the least recently used cached prefix's slot (the prefix is dropped).</summary>
     public int AllocateSlot()
     {
-        if (cache.FreeSlots == 0)
+        if (slots.FreeSlots == 0)
         {
             var oldest = _entries.Values.MinBy(entry => entry.LastUsed)
                 ?? throw new InvalidOperationException("no KV-cache slot is free or cached");
             _entries.Remove(oldest.Slot);
-            cache.FreeSlot(oldest.Slot);
+            slots.FreeSlot(oldest.Slot);
         }
-        return cache.AllocateSlot();
+        return slots.AllocateSlot();
     }
 
     /// <summary>
@@ -49,14 +47,14 @@ internal sealed class PrefixCache(KvCache cache, int maxEntries)
     {
         if (maxEntries == 0 || keys.Length == 0)
         {
-            cache.FreeSlot(slot);
+            slots.FreeSlot(slot);
             return;
         }
         if (_entries.Count >= maxEntries)
         {
             var oldest = _entries.Values.MinBy(entry => entry.LastUsed)!;
             _entries.Remove(oldest.Slot);
-            cache.FreeSlot(oldest.Slot);
+            slots.FreeSlot(oldest.Slot);
         }
         _entries[slot] = new CachedPrefix(slot, keys, ++_clock, promptLength, promptLogits);
     }

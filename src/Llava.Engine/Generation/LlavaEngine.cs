@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Llava.Engine.Caching;
+using Llava.Engine.Constraints;
 using Llava.Engine.Imaging;
 using Llava.Engine.Prompting;
 using Llava.Engine.Sampling;
@@ -146,8 +147,13 @@ public sealed class LlavaEngine : IGenerationEngine
         var identity = PromptIdentity.For(prompt, _imageTokenId);
 
         var output = Channel.CreateUnbounded<GenerationEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        var sequence = new Sequence(prompt, identity, parameters, Tokenizer, StopTokens.For(parameters, EosTokenIds),
+        var stopTokens = StopTokens.For(parameters, EosTokenIds);
+        var constraint = parameters.Grammar is { } grammar
+            ? new SequenceConstraint(grammar, TokenTrie.For(Tokenizer), stopTokens)
+            : null;
+        var sequenceOutput = new SequenceOutput(Tokenizer.CreateStreamingDetokenizer(), parameters, stopTokens,
             Model.MaxModelLength, output.Writer);
+        var sequence = new Sequence(prompt, identity, parameters, constraint, sequenceOutput);
         if (!_core.TrySubmit(sequence))
             throw new EngineBusyException("The server is at capacity; retry shortly.");
         return ReadAsync(sequence, output.Reader, cancellationToken);

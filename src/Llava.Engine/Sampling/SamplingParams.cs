@@ -1,3 +1,5 @@
+using Llava.Engine.Constraints;
+
 namespace Llava.Engine.Sampling;
 
 /// <summary>
@@ -19,6 +21,9 @@ public sealed record SamplingParams
 
     /// <summary>Most stop token ids per request.</summary>
     public const int MaxStopTokenIds = 128;
+
+    /// <summary>Largest magnitude of a <see cref="LogitBias"/> value (OpenAI's range).</summary>
+    public const double MaxLogitBias = 100;
 
     public double Temperature { get; init; } = 1.0;
     public double TopP { get; init; } = 1.0;
@@ -44,6 +49,15 @@ public sealed record SamplingParams
     /// <summary>Null: no logprobs. 0: the chosen token's logprob only. K: also the K most likely tokens.</summary>
     public int? TopLogprobs { get; init; }
 
+    /// <summary>
+    /// Token id to a bias in [-100, 100], added to the raw logits before the grammar mask, penalties, temperature,
+    /// top-k/top-p/min-p and greedy choice. Null or empty: no bias.
+    /// </summary>
+    public IReadOnlyDictionary<int, double>? LogitBias { get; init; }
+
+    /// <summary>Constrains the output to this JSON grammar; null leaves decoding unconstrained.</summary>
+    public JsonGrammar? Grammar { get; init; }
+
     public bool IsGreedy => Temperature < GreedyTemperature || TopK == 1;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid field (OpenAI's ranges).</summary>
@@ -63,6 +77,12 @@ public sealed record SamplingParams
         Check(StopTokenIds.Count <= MaxStopTokenIds, "stop_token_ids", $"allows at most {MaxStopTokenIds} ids");
         foreach (var id in StopTokenIds)
             Check(id >= 0 && id < (vocabularySize ?? int.MaxValue), "stop_token_ids", $"contains {id}, which is not a token id of this model");
+        foreach (var (id, bias) in LogitBias ?? new Dictionary<int, double>())
+        {
+            Check(id >= 0 && id < (vocabularySize ?? int.MaxValue), "logit_bias", $"contains {id}, which is not a token id of this model");
+            Check(bias is >= -MaxLogitBias and <= MaxLogitBias, "logit_bias",
+                $"maps {id} to {bias}, outside [-{MaxLogitBias}, {MaxLogitBias}]");
+        }
     }
 
     private static void Check(bool ok, string field, string message)

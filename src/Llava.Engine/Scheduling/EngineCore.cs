@@ -9,40 +9,29 @@ using TorchSharp;
 namespace Llava.Engine.Scheduling;
 
 /// <summary>
-/// The engine thread. It alone owns the model, the KV cache and the caches. Each step it retires cancelled
-/// sequences, fails requests past their queue deadline, admits waiting ones FIFO while a slot can be had (reusing
-/// cached prefixes, preempting the longest-running sequence for a request that has waited too long), then runs one
-/// packed forward: a token for every decoding sequence plus prefill chunks up to the token budget. Request threads
-/// only enqueue and read channels. Design: docs/scheduler.md.
+/// The engine thread. It alone owns the model, the KV cache and the caches. Each step it takes a plan from the
+/// <see cref="Scheduler"/> (admissions, preemptions, the chunks to compute), has the <see cref="ModelRunner"/>
+/// prepare the admitted sequences and run one packed forward, samples every sequence that produced logits, hands
+/// the tokens to each sequence's output, and gives the results back to the scheduler. Request threads only enqueue
+/// and read channels. Design: docs/scheduler.md.
 /// </summary>
 internal sealed class EngineCore : IDisposable
 {
     private readonly ModelRunner _runner;
     private readonly KvCache _cache;
-    private readonly PrefixCache _prefixes;
+    private readonly Scheduler _scheduler;
     private readonly ImageFeatureCache _images;
     private readonly EngineOptions _options;
-    private readonly TimeProvider _clock;
     private readonly ILogger _logger;
     private readonly Channel<Sequence> _incoming;
-    private readonly LinkedList<Sequence> _waiting = new();
-    private readonly List<Sequence> _running = [];
     private readonly List<(Sequence Sequence, Exception? Error)> _endedStreams = [];
-    private readonly List<(Sequence Sequence, float[] Logits)> _readyLogits = [];
     private readonly Thread _thread;
     private readonly CancellationTokenSource _stop = new();
     private readonly EngineMetrics _metrics;
 
-    private int _queued;
     private int _runningCount;
     private long _liveTensors;
     private EngineStats _stats;
-    private long _step;
-    private long _preemptions;
-    private long _queueTimeouts;
-    private long _promptTokens;
-    private long _prefillTokens;
-    private long _generatedTokens;
     private long _forwards;
 
     /// <param name="meterScope">The object that owns this engine's meter (tells engines with the same meter name apart).</param>
@@ -50,10 +39,9 @@ internal sealed class EngineCore : IDisposable
     {
         _cache = cache;
         _options = options;
-        _clock = options.TimeProvider;
         _logger = logger;
         _images = new ImageFeatureCache((long)(options.ImageCacheMegabytes * 1024 * 1024));
-        _prefixes = new PrefixCache(cache, options.PrefixCacheMaxSlots ?? cache.NumSlots);
+        _scheduler = new Scheduler(new KvCacheSlots(cache), options, logger);
         _runner = new ModelRunner(model, cache, _images);
         _stats = Snapshot();
         _metrics = new EngineMetrics(() => Volatile.Read(ref _stats), meterScope);
@@ -66,7 +54,7 @@ internal sealed class EngineCore : IDisposable
     public int RunningCount => Volatile.Read(ref _runningCount);
 
     /// <summary>Sequences queued for a slot, preempted ones included.</summary>
-    public int WaitingCount => Volatile.Read(ref _queued);
+    public int WaitingCount => _scheduler.WaitingCount;
 
     /// <summary>
     /// Tensors alive on the engine thread after the last step: the model's parameters, the KV cache and the cached
@@ -78,19 +66,15 @@ internal sealed class EngineCore : IDisposable
     public EngineStats Stats => Volatile.Read(ref _stats);
 
     /// <summary>Whether <see cref="TrySubmit"/> would accept <paramref name="sequences"/> more right now.</summary>
-    public bool HasQueueRoom(int sequences) => Volatile.Read(ref _queued) + sequences <= _options.MaxWaitingRequests;
+    public bool HasQueueRoom(int sequences) => _scheduler.HasQueueRoom(sequences);
 
     /// <summary>False when <c>MaxWaitingRequests</c> sequences are already queued.</summary>
     public bool TrySubmit(Sequence sequence)
     {
-        if (Interlocked.Increment(ref _queued) > _options.MaxWaitingRequests)
-        {
-            Interlocked.Decrement(ref _queued);
-            return false;
-        }
+        if (!_scheduler.TryReserveQueuePlace()) return false;
         if (!_incoming.Writer.TryWrite(sequence))
         {
-            Interlocked.Decrement(ref _queued);
+            _scheduler.ReleaseQueuePlace();
             throw new ObjectDisposedException(nameof(LlavaEngine));
         }
         return true;
@@ -102,22 +86,22 @@ internal sealed class EngineCore : IDisposable
         {
             try
             {
-                if (_running.Count == 0 && _waiting.Count == 0 && !WaitForWork()) break;
+                if (!_scheduler.HasWork && !WaitForWork()) break;
                 Step();
             }
             catch (Exception e)
             {
-                // A failed forward cannot be attributed to one sequence: fail the batch, keep serving. Their slots
-                // may be half written, so they are freed rather than kept as prefixes.
-                _logger.LogError(e, "engine step failed; failing {Count} running sequences", _running.Count);
-                foreach (var sequence in _running.ToList()) Retire(sequence, e, keepPrefix: false);
+                // A failed forward cannot be attributed to one sequence: fail the batch, keep serving.
+                _logger.LogError(e, "engine step failed; failing {Count} running sequences", _scheduler.Running.Count);
+                _scheduler.FailRunning(e);
+                CollectRetired();
             }
             Publish();
             EndStreams();
         }
         _incoming.Writer.TryComplete();
-        while (_incoming.Reader.TryRead(out var never)) _waiting.AddLast(never);
-        foreach (var sequence in _running.Concat(_waiting)) sequence.Complete(new OperationCanceledException("engine stopped"));
+        while (_incoming.Reader.TryRead(out var never)) _scheduler.Add(never);
+        foreach (var sequence in _scheduler.TakeAll()) sequence.Output.Complete(new OperationCanceledException("engine stopped"));
     }
 
     private bool WaitForWork()
@@ -134,76 +118,90 @@ internal sealed class EngineCore : IDisposable
 
     private void Step()
     {
-        _step++;
-        var now = _clock.GetTimestamp();
-        while (_incoming.Reader.TryRead(out var arrived))
-        {
-            arrived.EnqueuedAt = now;
-            _waiting.AddLast(arrived);
-        }
-        RetireCancelled();
-        ExpireWaiting(now);
-        Admit(now);
-        AdvanceFromCachedLogits();
+        while (_incoming.Reader.TryRead(out var arrived)) _scheduler.Add(arrived);
+        var plan = _scheduler.Schedule();
+        foreach (var sequence in plan.Preempted) _runner.Release(sequence);
+        plan = Prepare(plan);
+        CollectRetired();
         Publish();
 
-        var plan = StepPlanner.Plan(_running, _options.MaxBatchTokens);
-        if (plan.Count == 0) return;
+        if (plan.Chunks.Count == 0) return;
         var started = Stopwatch.GetTimestamp();
-        var rows = _runner.Run(plan);
+        var rows = _runner.Run(plan.Chunks);
         _forwards++;
 
-        var sampled = new List<(Sequence Sequence, int Row)>(plan.Count);
-        for (var i = 0; i < plan.Count; i++)
+        var sampled = new List<(Sequence Sequence, int Row)>(plan.Chunks.Count);
+        for (var i = 0; i < plan.Chunks.Count; i++)
         {
-            var chunk = plan[i];
-            chunk.Sequence.CachedLength = chunk.Start + chunk.Length;
-            if (!chunk.IsDecode)
-            {
-                _prefillTokens += chunk.Length;
-                if (!chunk.Sequence.IsPrefilling) ModelRunner.ReleasePrefill(chunk.Sequence);
-            }
             if (rows[i] < 0) continue;
+            var chunk = plan.Chunks[i];
             sampled.Add((chunk.Sequence, rows[i]));
-            if (_options.EnablePrefixCaching && !chunk.IsDecode && chunk.Sequence.CachedLength == chunk.Sequence.Prompt.TokenIds.Count)
-                chunk.Sequence.PromptLogits = _runner.LogitsRow(rows[i]).ToArray();
+            if (chunk.KeepsPromptLogits) chunk.Sequence.PromptLogits = _runner.LogitsRow(rows[i]).ToArray();
         }
         // Sampling is per sequence on its own logits and random stream, so running it in parallel changes nothing
         // but the wall time (a top-p sort over 32k logits per sequence adds up at 16 sequences).
         if (sampled.Count == 1) Advance(sampled[0].Sequence, _runner.LogitsRow(sampled[0].Row));
         else Parallel.ForEach(sampled, item => Advance(item.Sequence, _runner.LogitsRow(item.Row)));
-        _generatedTokens += sampled.Count;
 
-        foreach (var sequence in _running.Where(s => s.Finished).ToList())
-            Retire(sequence, sequence.Failure, keepPrefix: sequence.Failure is null);
-        _metrics.RecordStep(Stopwatch.GetElapsedTime(started), plan.Sum(c => c.Length));
+        _scheduler.Update(plan, sampled.ConvertAll(item => item.Sequence));
+        CollectRetired();
+        _metrics.RecordStep(Stopwatch.GetElapsedTime(started), plan.TokenCount);
     }
 
     /// <summary>
-    /// Sequences admitted with their whole input cached, logits included, take their next token right away (and
-    /// decode with everyone else in this same step).
+    /// Acts on the plan's admissions: builds the decoder input of each prompt still to compute; sequences admitted
+    /// with their whole input cached, logits included, take their next token right away (and decode with everyone
+    /// else in this same step). A failure here is that sequence's alone. Returns the plan re-planned without the
+    /// sequences that ended.
     /// </summary>
-    private void AdvanceFromCachedLogits()
+    private StepPlan Prepare(StepPlan plan)
     {
-        foreach (var (sequence, logits) in _readyLogits)
+        var fromCache = new List<Sequence>();
+        foreach (var (sequence, match) in plan.Admitted)
         {
-            Advance(sequence, logits);
-            _generatedTokens++;
-            if (sequence.Finished) Retire(sequence, sequence.Failure, keepPrefix: sequence.Failure is null);
+            if (match.Logits is { } logits)
+            {
+                Advance(sequence, logits);
+                fromCache.Add(sequence);
+                continue;
+            }
+            try
+            {
+                _runner.PreparePrefill(sequence);
+            }
+            catch (Exception e)
+            {
+                _logger.LogError(e, "preparing the input of a prompt of {Tokens} tokens failed", sequence.Prompt.TokenIds.Count);
+                _scheduler.Abort(sequence, e);
+            }
         }
-        _readyLogits.Clear();
+        return _scheduler.Reschedule(plan, fromCache);
     }
 
     /// <summary>
-    /// Samples one sequence's next token. A failure here is that sequence's alone (its sampler, stop strings,
-    /// detokenizer): it ends that stream, not the batch. Runs in parallel for the sequences of a step.
+    /// Samples one sequence's next token (under its output grammar, if any) and emits it. A failure here is that
+    /// sequence's alone (its grammar, sampler, stop strings, detokenizer): it ends that stream, not the batch. Runs in
+    /// parallel for the sequences of a step. Logprobs are those of the raw model, before logit_bias and the grammar's
+    /// mask, as vLLM returns them by default: they say how likely the model found the token, which is what a caller
+    /// scoring outputs or measuring confidence wants, and a masked distribution would report certainty wherever the
+    /// grammar leaves one choice.
     /// </summary>
     private void Advance(Sequence sequence, ReadOnlySpan<float> logits)
     {
         try
         {
             _options.FaultInjector?.Invoke(EngineFaultPoint.Sampling, sequence.Parameters);
-            sequence.Advance(logits);
+            var constraint = sequence.Constraint;
+            var allowed = constraint is null ? default : constraint.NextAllowed(logits.Length);
+            if (constraint is not null && allowed.IsEmpty)
+            {
+                sequence.Output.EndClosedValue(sequence);
+                sequence.Finish();
+                return;
+            }
+            var token = sequence.Sampler.Sample(logits, allowed);
+            sequence.Accept(token);
+            if (sequence.Output.Emit(sequence, logits)) sequence.Finish();
         }
         catch (Exception e)
         {
@@ -212,201 +210,52 @@ internal sealed class EngineCore : IDisposable
         }
     }
 
-    private void Admit(long now)
+    /// <summary>Frees the runner's state of the sequences the scheduler retired; their streams end after the next snapshot.</summary>
+    private void CollectRetired()
     {
-        var preempted = new List<Sequence>();
-        while (_waiting.First is { } head)
+        foreach (var (sequence, error) in _scheduler.TakeRetired())
         {
-            var next = head.Value;
-            var backlog = _running.Where(s => s.IsPrefilling).Sum(s => s.PrefillTarget - s.CachedLength);
-            // Admitting more prompts than the next step can prefill would only hold slots and encode images early.
-            if (backlog >= _options.MaxBatchTokens) break;
-            if (!_prefixes.CanAllocate && !TryPreemptFor(next, now, preempted)) break;
-            _waiting.RemoveFirst();
-            Interlocked.Decrement(ref _queued);
-            AdmitOne(next, now);
+            _runner.Release(sequence);
+            _endedStreams.Add((sequence, error));
         }
-        // Preempted sequences go back to the head of the queue, behind nobody that arrived after them.
-        for (var i = preempted.Count - 1; i >= 0; i--)
-        {
-            preempted[i].EnqueuedAt = now;
-            _waiting.AddFirst(preempted[i]);
-            Interlocked.Increment(ref _queued);
-        }
-    }
-
-    /// <summary>
-    /// Gives the sequence a slot, with the longest cached prefix copied or adopted into it, and prepares its prefill.
-    /// A failure here ends this request only (with its slot freed), never the queue behind it or the running batch.
-    /// </summary>
-    private void AdmitOne(Sequence sequence, long now)
-    {
-        try
-        {
-            _options.FaultInjector?.Invoke(EngineFaultPoint.Admission, sequence.Parameters);
-            var target = sequence.TokenCount;
-            var match = FindPrefix(sequence);
-            sequence.Slot = match.FromCache ? _prefixes.Adopt(match.Slot) : _prefixes.AllocateSlot();
-            if (!match.FromCache && match.Length > 0) _runner.CopyPrefix(match.Slot, sequence.Slot, match.Length);
-            if (_options.EnablePrefixCaching)
-            {
-                if (match.Length > 0) _prefixes.RecordHit(match.Length);
-                else _prefixes.RecordMiss();
-            }
-
-            sequence.CachedLength = match.Length;
-            sequence.PrefillTarget = target;
-            sequence.AdmittedAt = now;
-            sequence.AdmittedStep = _step;
-            if (!sequence.WasAdmitted)
-            {
-                _promptTokens += sequence.Prompt.TokenIds.Count;
-                sequence.CachedPromptTokens = Math.Min(match.Length, sequence.Prompt.TokenIds.Count);
-            }
-            sequence.WasAdmitted = true;
-            _running.Add(sequence);
-            if (match.Logits is { } logits)
-            {
-                if (target == sequence.Prompt.TokenIds.Count) sequence.PromptLogits = logits;
-                _readyLogits.Add((sequence, logits));
-                return;
-            }
-            _runner.PreparePrefill(sequence);
-        }
-        catch (Exception e)
-        {
-            _logger.LogError(e, "admitting a prompt of {Tokens} tokens failed", sequence.Prompt.TokenIds.Count);
-            Retire(sequence, e, keepPrefix: false);
-        }
-    }
-
-    /// <summary>
-    /// The longest prefix of the sequence's keys already in a slot, from a cached prefix or a running sequence
-    /// (whose computed positions are just as valid); shorter than <see cref="EngineOptions.PrefixCacheMinTokens"/>
-    /// counts as none.
-    /// </summary>
-    private PrefixMatch FindPrefix(Sequence sequence)
-    {
-        if (!_options.EnablePrefixCaching) return PrefixMatch.None;
-        var running = _running.Select(other => new PrefixSource(
-            other.Slot, other.CachedLength, other.KeyAt, IsCached: false, other.Prompt.TokenIds.Count, other.PromptLogits));
-        var best = PrefixMatch.Longest(sequence.KeyAt, sequence.TokenCount, _prefixes.Sources.Concat(running));
-        return best.Length >= _options.PrefixCacheMinTokens ? best : PrefixMatch.None;
-    }
-
-    /// <summary>
-    /// Frees a slot for <paramref name="waiting"/> if it has waited at least <see cref="EngineOptions.PreemptAfter"/>:
-    /// the sequence admitted longest ago (and at least that long, in an earlier step) loses its slot. Its computed
-    /// positions are offered as a cached prefix, which the request taking the slot adopts if they share a prefix;
-    /// otherwise the victim is recomputed in full when it is admitted again.
-    /// </summary>
-    private bool TryPreemptFor(Sequence waiting, long now, List<Sequence> preempted)
-    {
-        if (_options.PreemptAfter is not { } age || _clock.GetElapsedTime(waiting.EnqueuedAt, now) < age) return false;
-        var victim = _running
-            .Where(s => s.AdmittedStep < _step && _clock.GetElapsedTime(s.AdmittedAt, now) >= age)
-            .OrderBy(s => s.AdmittedAt).ThenByDescending(s => s.Generated.Count)
-            .FirstOrDefault();
-        if (victim is null) return false;
-
-        _running.Remove(victim);
-        ModelRunner.ReleasePrefill(victim);
-        _prefixes.Release(victim.Slot, _options.EnablePrefixCaching ? victim.Keys(victim.CachedLength) : [],
-            victim.Prompt.TokenIds.Count, victim.PromptLogits);
-        victim.Slot = -1;
-        victim.CachedLength = 0;
-        preempted.Add(victim);
-        _preemptions++;
-        _logger.LogDebug("preempted a sequence after {Generated} generated tokens for a request waiting since {Waited}",
-            victim.Generated.Count, _clock.GetElapsedTime(waiting.EnqueuedAt, now));
-        return true;
-    }
-
-    private void RetireCancelled()
-    {
-        foreach (var sequence in _running.Where(s => s.IsCancelled).ToList()) Retire(sequence, new OperationCanceledException(), keepPrefix: true);
-        RemoveWaiting(s => s.IsCancelled, _ => new OperationCanceledException());
-    }
-
-    private void ExpireWaiting(long now)
-    {
-        if (_options.QueueTimeout is not { } timeout) return;
-        var expired = RemoveWaiting(
-            s => !s.WasAdmitted && _clock.GetElapsedTime(s.EnqueuedAt, now) >= timeout,
-            _ => new EngineTimeoutException(
-                $"The request waited {timeout.TotalSeconds:0.###} s without being scheduled; the server is overloaded, retry later."));
-        _queueTimeouts += expired;
-    }
-
-    private int RemoveWaiting(Func<Sequence, bool> predicate, Func<Sequence, Exception> error)
-    {
-        var removed = 0;
-        for (var node = _waiting.First; node is not null;)
-        {
-            var next = node.Next;
-            if (predicate(node.Value))
-            {
-                _waiting.Remove(node);
-                Interlocked.Decrement(ref _queued);
-                _endedStreams.Add((node.Value, error(node.Value)));
-                removed++;
-            }
-            node = next;
-        }
-        return removed;
-    }
-
-    /// <summary>
-    /// Takes a sequence out of the running set and returns its slot (with <paramref name="keepPrefix"/> its computed
-    /// positions stay cached); its stream ends after the next stats snapshot.
-    /// </summary>
-    private void Retire(Sequence sequence, Exception? error, bool keepPrefix)
-    {
-        _endedStreams.Add((sequence, error));
-        _running.Remove(sequence);
-        ModelRunner.ReleasePrefill(sequence);
-        if (sequence.Slot < 0) return;
-        var keys = keepPrefix && _options.EnablePrefixCaching ? sequence.Keys(sequence.CachedLength) : [];
-        _prefixes.Release(sequence.Slot, keys, sequence.Prompt.TokenIds.Count, sequence.PromptLogits);
-        sequence.Slot = -1;
     }
 
     private void EndStreams()
     {
-        foreach (var (sequence, error) in _endedStreams) sequence.Complete(error);
+        foreach (var (sequence, error) in _endedStreams) sequence.Output.Complete(error);
         _endedStreams.Clear();
     }
 
     private void Publish()
     {
-        Volatile.Write(ref _runningCount, _running.Count);
+        Volatile.Write(ref _runningCount, _scheduler.Running.Count);
         Volatile.Write(ref _liveTensors, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
         Volatile.Write(ref _stats, Snapshot());
     }
 
     private EngineStats Snapshot() => new()
     {
-        RunningSequences = _running.Count,
-        WaitingRequests = Volatile.Read(ref _queued),
+        RunningSequences = _scheduler.Running.Count,
+        WaitingRequests = _scheduler.WaitingCount,
         KvCacheSlotsTotal = _cache.NumSlots,
-        KvCacheSlotsUsed = _running.Count,
-        KvCacheSlotsCached = _prefixes.Count,
+        KvCacheSlotsUsed = _scheduler.Running.Count,
+        KvCacheSlotsCached = _scheduler.Prefixes.Count,
         KvCacheTokensCapacity = (long)_cache.NumSlots * _cache.Capacity,
-        KvCacheTokensUsed = _running.Sum(s => (long)s.CachedLength),
-        KvCacheTokensCached = _prefixes.Tokens,
+        KvCacheTokensUsed = _scheduler.RunningTokens,
+        KvCacheTokensCached = _scheduler.Prefixes.Tokens,
         ImageCacheHits = _images.Hits,
         ImageCacheMisses = _images.Misses,
         ImageCacheEntries = _images.Count,
         ImageCacheBytes = _images.Bytes,
         ImageCacheCapacityBytes = _images.CapacityBytes,
-        PrefixCacheHits = _prefixes.Hits,
-        PrefixCacheMisses = _prefixes.Misses,
-        PrefixCacheReusedTokens = _prefixes.ReusedTokens,
-        Preemptions = _preemptions,
-        QueueTimeouts = _queueTimeouts,
-        PromptTokens = _promptTokens,
-        PrefillTokens = _prefillTokens,
-        GeneratedTokens = _generatedTokens,
+        PrefixCacheHits = _scheduler.Prefixes.Hits,
+        PrefixCacheMisses = _scheduler.Prefixes.Misses,
+        PrefixCacheReusedTokens = _scheduler.Prefixes.ReusedTokens,
+        Preemptions = _scheduler.Preemptions,
+        QueueTimeouts = _scheduler.QueueTimeouts,
+        PromptTokens = _scheduler.PromptTokens,
+        PrefillTokens = _scheduler.PrefillTokens,
+        GeneratedTokens = _scheduler.GeneratedTokens,
         Steps = _forwards,
     };
 
@@ -416,7 +265,7 @@ internal sealed class EngineCore : IDisposable
         _thread.Join();
         _stop.Dispose();
         _metrics.Dispose();
-        foreach (var sequence in _running.Concat(_waiting)) ModelRunner.ReleasePrefill(sequence);
+        _runner.Dispose();
         _images.Dispose();
     }
 }

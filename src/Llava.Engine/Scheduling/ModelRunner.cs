@@ -8,19 +8,20 @@ namespace Llava.Engine.Scheduling;
 
 /// <summary>
 /// The only engine part that touches tensors: prepares each admitted sequence's decoder input once (image features
-/// through the image cache), runs one packed forward per step and returns float32 logits rows on the CPU. Every
-/// call runs in inference mode inside a dispose scope, so nothing outlives a step but the KV cache, the image
-/// cache and the prefill inputs of sequences still prefilling.
+/// through the image cache) and keeps it until its prefill completes, runs one packed forward per step and returns
+/// float32 logits rows on the CPU. Every call runs in inference mode inside a dispose scope, so nothing outlives a
+/// step but the KV cache, the image cache and the prefill inputs of sequences still prefilling.
 /// </summary>
-internal sealed class ModelRunner(LlavaForConditionalGeneration model, KvCache cache, ImageFeatureCache images)
+internal sealed class ModelRunner(LlavaForConditionalGeneration model, KvCache cache, ImageFeatureCache images) : IDisposable
 {
     private readonly int _vocabSize = model.Config.Text.VocabSize;
+    private readonly Dictionary<Sequence, PrefillInput> _prefills = [];
     private float[] _logits = [];
 
     /// <summary>
     /// Builds the decoder input for positions <c>CachedLength .. PrefillTarget - 1</c>: prompt embeddings with image
     /// features spliced in where the prompt still needs them, then the embeddings of tokens generated before a
-    /// preemption. Sliced per chunk by <see cref="Run"/> and freed by <see cref="ReleasePrefill"/>.
+    /// preemption. Sliced per chunk by <see cref="Run"/>, freed when the prefill completes or by <see cref="Release"/>.
     /// </summary>
     public void PreparePrefill(Sequence sequence)
     {
@@ -43,27 +44,22 @@ internal sealed class ModelRunner(LlavaForConditionalGeneration model, KvCache c
             parts.Add(model.EmbedTokens(torch.tensor(ids, device: model.Device)));
         }
         var embeddings = parts.Count == 1 ? parts[0] : torch.cat(parts, 0);
-        sequence.PrefillEmbeddings = embeddings.DetachFromDisposeScope();
-        sequence.PrefillStart = start;
+        Release(sequence);
+        _prefills[sequence] = new PrefillInput(embeddings.DetachFromDisposeScope(), start);
     }
 
-    public static void ReleasePrefill(Sequence sequence)
+    /// <summary>Frees the sequence's prefill input, if it has one (it was preempted, retired or failed).</summary>
+    public void Release(Sequence sequence)
     {
-        sequence.PrefillEmbeddings?.Dispose();
-        sequence.PrefillEmbeddings = null;
-    }
-
-    /// <summary>Starts <paramref name="destination"/> from the first <paramref name="length"/> positions of <paramref name="source"/>.</summary>
-    public void CopyPrefix(int source, int destination, int length)
-    {
-        using var inference = torch.inference_mode(true);
-        cache.CopyPrefix(source, destination, length);
+        if (!_prefills.Remove(sequence, out var input)) return;
+        input.Embeddings.Dispose();
     }
 
     /// <summary>
-    /// One packed forward over <paramref name="plan"/> (decode chunks first, as <see cref="StepPlanner"/> orders them).
+    /// One packed forward over <paramref name="plan"/> (decode chunks first, as <see cref="Scheduler"/> orders them).
     /// Returns, per chunk, the row of <see cref="LogitsRow"/> holding the logits to sample from, or -1 for a prefill
-    /// chunk that does not finish its prompt. The rows stay valid until the next call.
+    /// chunk that does not finish its prompt. The rows stay valid until the next call; prefill inputs whose last
+    /// chunk ran are freed.
     /// </summary>
     public int[] Run(IReadOnlyList<PlannedChunk> plan)
     {
@@ -74,12 +70,16 @@ internal sealed class ModelRunner(LlavaForConditionalGeneration model, KvCache c
         if (decodeIds.Length > 0) parts.Add(model.EmbedTokens(torch.tensor(decodeIds, device: model.Device)));
         foreach (var chunk in plan.Skip(decodeIds.Length))
         {
-            var sequence = chunk.Sequence;
-            parts.Add(sequence.PrefillEmbeddings!.narrow(0, chunk.Start - sequence.PrefillStart, chunk.Length));
+            var input = _prefills[chunk.Sequence];
+            parts.Add(input.Embeddings.narrow(0, chunk.Start - input.Start, chunk.Length));
         }
         var embeds = parts.Count == 1 ? parts[0] : torch.cat(parts, 0);
         var batch = new ForwardBatch(plan.Select(c => new SequenceChunk(c.Sequence.Slot, c.Start, c.Length)).ToList());
         var logits = model.ForwardCached(embeds, batch, cache);
+        foreach (var chunk in plan)
+        {
+            if (!chunk.IsDecode && chunk.ProducesToken) Release(chunk.Sequence);
+        }
 
         var rows = new int[plan.Count];
         var wanted = new List<long>(plan.Count);
@@ -132,4 +132,13 @@ internal sealed class ModelRunner(LlavaForConditionalGeneration model, KvCache c
         images.Add(cacheKey, features);
         return features;
     }
+
+    public void Dispose()
+    {
+        foreach (var input in _prefills.Values) input.Embeddings.Dispose();
+        _prefills.Clear();
+    }
+
+    /// <summary>A sequence's decoder input for positions <c>Start</c> onward, until its prefill completes.</summary>
+    private sealed record PrefillInput(Tensor Embeddings, int Start);
 }

@@ -1,53 +1,52 @@
-using System.Threading.Channels;
 using Llava.Engine.Caching;
+using Llava.Engine.Constraints;
 using Llava.Engine.Generation;
 using Llava.Engine.Sampling;
-using Llava.Engine.Tokenization;
-using static TorchSharp.torch;
 
 namespace Llava.Engine.Scheduling;
 
 /// <summary>
-/// One request's state on the engine thread: its cache slot and prefill progress, the tokens so far, and the
-/// output side (sampler, detokenizer, stop strings, finish rules). Preemption only takes the slot away; everything
-/// else carries over, so a resumed sequence continues its stream exactly where it stopped. Only the engine thread
-/// touches it, except <see cref="Cancel"/>, which request threads call.
+/// One request's scheduling state on the engine thread: its place in the queue, its cache slot and how many of its
+/// positions the slot holds, the tokens so far, and what decides the next one: the sampler and the output grammar's
+/// state. What the client sees (text,
+/// stop strings, the stream) is its <see cref="Output"/>; the decoder input it still has to prefill is the model
+/// runner's. Preemption only takes the slot away; everything else carries over, so a resumed sequence continues
+/// exactly where it stopped. Only the engine thread touches it, except <see cref="Cancel"/>, which request threads
+/// call.
 /// </summary>
 internal sealed class Sequence
 {
-    private readonly StreamingDetokenizer _detokenizer;
-    private readonly StopStringMatcher _stopStrings;
-    private readonly ChannelWriter<GenerationEvent> _output;
-    private readonly HashSet<int> _stopTokenIds;
-    private readonly int _maxModelLength;
     private volatile bool _cancelled;
-    private bool _completed;
 
-    /// <param name="stopTokenIds">The ids that end this sequence (<see cref="StopTokens.For"/>).</param>
-    public Sequence(PreparedPrompt prompt, PromptIdentity identity, SamplingParams parameters, LlavaTokenizer tokenizer,
-        HashSet<int> stopTokenIds, int maxModelLength, ChannelWriter<GenerationEvent> output)
+    /// <param name="constraint">The state of <see cref="SamplingParams.Grammar"/>; null when it is null.</param>
+    public Sequence(PreparedPrompt prompt, PromptIdentity identity, SamplingParams parameters, SequenceConstraint? constraint,
+        SequenceOutput output)
     {
         Prompt = prompt;
         Identity = identity;
         Parameters = parameters;
         Sampler = new Sampler(parameters, prompt.TokenIds);
-        _detokenizer = tokenizer.CreateStreamingDetokenizer();
-        _stopStrings = new StopStringMatcher(parameters.Stop);
-        _stopTokenIds = stopTokenIds;
-        _maxModelLength = maxModelLength;
-        _output = output;
+        Constraint = constraint;
+        Output = output;
     }
 
     public PreparedPrompt Prompt { get; }
     public SamplingParams Parameters { get; }
     public Sampler Sampler { get; }
 
+    /// <summary>The output grammar's state, which masks each step's logits before sampling; null when unconstrained.</summary>
+    public SequenceConstraint? Constraint { get; }
+
     public PromptIdentity Identity { get; }
 
-    /// <summary>KV-cache slot while admitted, -1 otherwise.</summary>
+    public SequenceOutput Output { get; }
+
+    public SequenceStatus Status { get; set; } = SequenceStatus.Waiting;
+
+    /// <summary>KV-cache slot while running, -1 otherwise.</summary>
     public int Slot { get; set; } = -1;
 
-    /// <summary>Tokens whose keys and values are in the slot.</summary>
+    /// <summary>Tokens whose keys and values are in the slot: the one record of the slot's length the scheduler keeps.</summary>
     public int CachedLength { get; set; }
 
     /// <summary>
@@ -57,11 +56,6 @@ internal sealed class Sequence
     public int PrefillTarget { get; set; }
 
     public bool IsPrefilling => CachedLength < PrefillTarget;
-
-    /// <summary>Decoder input for positions <see cref="PrefillStart"/> .. <see cref="PrefillTarget"/> - 1 while prefilling.</summary>
-    public Tensor? PrefillEmbeddings { get; set; }
-
-    public int PrefillStart { get; set; }
 
     /// <summary>
     /// The logits after the whole prompt, kept (with prefix caching) so that a later request with the same prompt
@@ -88,7 +82,7 @@ internal sealed class Sequence
     /// <summary>Prompt plus generated tokens.</summary>
     public int TokenCount => Prompt.TokenIds.Count + Generated.Count;
 
-    /// <summary>No more tokens will come: a finish reason was reached or the sequence was ended.</summary>
+    /// <summary>No more tokens will come: a finish reason was reached or the sequence failed; the scheduler retires it.</summary>
     public bool Finished { get; private set; }
 
     public bool IsCancelled => _cancelled;
@@ -115,63 +109,24 @@ internal sealed class Sequence
         return keys;
     }
 
-    /// <summary>Samples from this step's logits, emits the token and decides whether the sequence ends.</summary>
-    public void Advance(ReadOnlySpan<float> logits)
+    /// <summary>
+    /// Takes a sampled token: the grammar's state reads it, the sampler's penalties see it, and it is the next
+    /// position to feed.
+    /// </summary>
+    public void Accept(int token)
     {
-        var token = Sampler.Sample(logits);
+        Constraint?.Accept(token);
         Sampler.Accept(token);
         Generated.Add(token);
-
-        StepLogprobs? logprobs = null;
-        FinishReason? finish = null;
-        string text;
-        if (_stopTokenIds.Contains(token))
-        {
-            text = _stopStrings.Append(_detokenizer.Flush()) + _stopStrings.Flush();
-            finish = FinishReason.Stop;
-        }
-        else
-        {
-            if (Parameters.TopLogprobs is { } top) logprobs = LogprobCalculator.Compute(logits, token, top);
-            text = _stopStrings.Append(_detokenizer.Append(token));
-            if (_stopStrings.Stopped)
-                finish = FinishReason.Stop;
-            else if (Generated.Count >= Parameters.MaxTokens || Prompt.TokenIds.Count + Generated.Count >= _maxModelLength)
-            {
-                text += _stopStrings.Append(_detokenizer.Flush()) + _stopStrings.Flush();
-                finish = FinishReason.Length;
-            }
-        }
-
-        _output.TryWrite(new GenerationEvent { TokenId = token, Text = text, Logprobs = logprobs });
-        if (finish is { } reason)
-        {
-            _output.TryWrite(new GenerationEvent
-            {
-                Finish = reason,
-                Usage = new GenerationUsage(Prompt.TokenIds.Count, Generated.Count, CachedPromptTokens),
-            });
-            Finished = true;
-        }
     }
 
-    /// <summary>Marks the sequence as failed; the engine retires it with <see cref="Failure"/> after this step.</summary>
+    /// <summary>Marks that a finish reason was reached (the output has emitted its final event).</summary>
+    public void Finish() => Finished = true;
+
+    /// <summary>Marks the sequence as failed; the scheduler retires it with <see cref="Failure"/> after this step.</summary>
     public void Fail(Exception error)
     {
         Failure = error;
         Finished = true;
-    }
-
-    /// <summary>
-    /// Ends the output stream; an exception surfaces in the request's reader. The engine calls it once the
-    /// sequence's slot is released and the stats are published, so a reader that sees its stream end also sees
-    /// the engine state after it.
-    /// </summary>
-    public void Complete(Exception? error)
-    {
-        Finished = true;
-        if (_completed) return;
-        _completed = true;
-        _output.TryComplete(error);
     }
 }
