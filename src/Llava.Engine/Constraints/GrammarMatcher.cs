@@ -16,6 +16,9 @@ public sealed class GrammarMatcher
 
     internal IReadOnlyCollection<ParseStack> Stacks => _stacks;
 
+    /// <summary>Reused by <see cref="TokenTrie.FillAllowed"/> for this matcher's walks.</summary>
+    internal WalkScratch Scratch { get; } = new();
+
     /// <summary>Reads <paramref name="bytes"/> (a token's); false, and nothing changes, when the grammar does not allow them.</summary>
     public bool TryAdvance(ReadOnlySpan<byte> bytes)
     {

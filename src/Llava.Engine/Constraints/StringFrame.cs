@@ -20,7 +20,8 @@ internal sealed record StringFrame(StringNode Node, int Chars, StringFrame.Escap
             Emit(output, rest, next);
     }
 
-    private StringFrame? Read(byte b)
+    /// <summary>The frame after <paramref name="b"/>, or null when the string cannot read it here.</summary>
+    internal StringFrame? Read(byte b)
     {
         if (Closed)
             return null;

@@ -3,7 +3,8 @@ namespace Llava.Engine.Sampling;
 /// <summary>
 /// Chooses one token from a row of float32 logits. Runs on the CPU over plain arrays so that a sequence's
 /// choice depends only on its own logits, parameters and random stream — never on the rest of the batch.
-/// Order as in vLLM: penalties, temperature, top-k, top-p, min-p, then a draw.
+/// Order as in vLLM: logit bias, the grammar's allowed-token mask, penalties, temperature, top-k, top-p, min-p,
+/// then a draw (or the greedy choice after the penalties).
 /// </summary>
 public sealed class Sampler
 {
@@ -35,11 +36,22 @@ public sealed class Sampler
         _promptAndOutput.Add(token);
     }
 
-    public int Sample(ReadOnlySpan<float> logits)
+    /// <param name="logits">The model's raw logits; they are not modified (logprobs are computed from them).</param>
+    /// <param name="allowed">
+    /// Empty: every token may come. Otherwise one flag per logit: tokens without it get -∞ before anything but the
+    /// bias, so greedy and every filter only ever see allowed tokens. At least one must be allowed.
+    /// </param>
+    public int Sample(ReadOnlySpan<float> logits, ReadOnlySpan<bool> allowed = default)
     {
         EnsureCapacity(logits.Length);
         var work = _work.AsSpan(0, logits.Length);
         logits.CopyTo(work);
+        ApplyBias(work);
+        if (!allowed.IsEmpty)
+        {
+            for (var i = 0; i < work.Length; i++)
+                if (!allowed[i]) work[i] = float.NegativeInfinity;
+        }
         ApplyPenalties(work);
 
         if (_params.IsGreedy)
@@ -103,6 +115,15 @@ public sealed class Sampler
             if (running > target) return order[i];
         }
         return order[count - 1];
+    }
+
+    private void ApplyBias(Span<float> work)
+    {
+        if (_params.LogitBias is not { } bias) return;
+        foreach (var (token, value) in bias)
+        {
+            if ((uint)token < (uint)work.Length) work[token] += (float)value;
+        }
     }
 
     private void ApplyPenalties(Span<float> work)

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Llava.Engine.Caching;
+using Llava.Engine.Constraints;
 using Llava.Engine.Generation;
 using Llava.Engine.Sampling;
 using Llava.Engine.Tokenization;
@@ -20,6 +21,7 @@ internal sealed class Sequence
     private readonly ChannelWriter<GenerationEvent> _output;
     private readonly HashSet<int> _stopTokenIds;
     private readonly int _maxModelLength;
+    private readonly SequenceConstraint? _constraint;
     private volatile bool _cancelled;
     private bool _completed;
 
@@ -36,6 +38,8 @@ internal sealed class Sequence
         _stopTokenIds = stopTokenIds;
         _maxModelLength = maxModelLength;
         _output = output;
+        if (parameters.Grammar is { } grammar)
+            _constraint = new SequenceConstraint(grammar, TokenTrie.For(tokenizer), stopTokenIds);
     }
 
     public PreparedPrompt Prompt { get; }
@@ -115,10 +119,24 @@ internal sealed class Sequence
         return keys;
     }
 
-    /// <summary>Samples from this step's logits, emits the token and decides whether the sequence ends.</summary>
+    /// <summary>
+    /// Samples from this step's logits (under the output grammar, if any), emits the token and decides whether the
+    /// sequence ends. Logprobs are those of the raw model, before logit_bias and the grammar's mask, as vLLM returns
+    /// them by default: they say how likely the model found the token, which is what a caller scoring outputs or
+    /// measuring confidence wants, and a masked distribution would report certainty wherever the grammar leaves one
+    /// choice.
+    /// </summary>
     public void Advance(ReadOnlySpan<float> logits)
     {
-        var token = Sampler.Sample(logits);
+        var allowed = _constraint is null ? default : _constraint.NextAllowed(logits.Length);
+        if (_constraint is not null && allowed.IsEmpty)
+        {
+            // The value is closed and no end token may be sampled (ignore_eos): it ends here.
+            Finish(FinishReason.Stop, _stopStrings.Append(_detokenizer.Flush()) + _stopStrings.Flush());
+            return;
+        }
+        var token = Sampler.Sample(logits, allowed);
+        _constraint?.Accept(token);
         Sampler.Accept(token);
         Generated.Add(token);
 
@@ -144,15 +162,18 @@ internal sealed class Sequence
         }
 
         _output.TryWrite(new GenerationEvent { TokenId = token, Text = text, Logprobs = logprobs });
-        if (finish is { } reason)
+        if (finish is { } reason) Finish(reason, "");
+    }
+
+    private void Finish(FinishReason reason, string text)
+    {
+        _output.TryWrite(new GenerationEvent
         {
-            _output.TryWrite(new GenerationEvent
-            {
-                Finish = reason,
-                Usage = new GenerationUsage(Prompt.TokenIds.Count, Generated.Count, CachedPromptTokens),
-            });
-            Finished = true;
-        }
+            Text = text,
+            Finish = reason,
+            Usage = new GenerationUsage(Prompt.TokenIds.Count, Generated.Count, CachedPromptTokens),
+        });
+        Finished = true;
     }
 
     /// <summary>Marks the sequence as failed; the engine retires it with <see cref="Failure"/> after this step.</summary>
