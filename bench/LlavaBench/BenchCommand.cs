@@ -32,6 +32,7 @@ public sealed class BenchCommand(BenchOptions options, TextWriter output)
         if (options.RealScale) return await new RealScaleCommand(options, output).RunAsync(startedAt, machine, cancellationToken);
         var model = ResolveModel();
         if (options.GenerateOnly) return 0;
+        if (options.Constrained) return await new ConstrainedCommand(options, output).RunAsync(model?.Path ?? options.ModelPath!, cancellationToken);
         string? modelId = null;
         var runs = new List<DTypeRun>();
         SoakSummary? soak = null;

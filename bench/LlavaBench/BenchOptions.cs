@@ -37,6 +37,11 @@ public sealed record BenchOptions
                                     in each --dtype and time the load and one image question (about 594 prompt
                                     tokens, --max-tokens defaults to 2, --max-model-len to 1024); reports peak RSS
 
+        Constrained decoding (instead of the scenarios):
+          --constrained             through the engine (no HTTP), time --concurrency streams of --max-tokens
+                                    tokens without and with a nested JSON schema, alternating rounds, and print
+                                    the per-token cost of both
+
         Workload:
           --concurrency LIST        throughput scenarios' concurrent streams (default 1,4,16)
           --requests N              requests per throughput scenario (default: 2 × concurrency, at least 6)
@@ -88,6 +93,7 @@ public sealed record BenchOptions
     public IReadOnlyList<string> Images { get; init; } = [ImageModes.Rotating];
     public bool RealScale { get; init; }
     public bool GenerateOnly { get; init; }
+    public bool Constrained { get; init; }
 
     public const int RealScaleMaxTokens = 2;
     private const string BenchModelFolder = "llava-bench-179m";
@@ -138,6 +144,7 @@ public sealed record BenchOptions
                      ?? (peerUrl is null ? defaults.Images : [ImageModes.Distinct, ImageModes.Repeated]),
             RealScale = realScale,
             GenerateOnly = reader.Flag("generate-only"),
+            Constrained = reader.Flag("constrained"),
         };
         reader.EnsureAllUsed();
         if (options.Url is not null && options.DTypes.Count > 1)
@@ -154,6 +161,8 @@ public sealed record BenchOptions
             throw new CliException("--generate-only writes the generated checkpoint; it does not go with --url or --model");
         if (options.RealScale && (options.Url is not null || options.SoakMinutes is not null))
             throw new CliException("--real-scale loads the checkpoint in this process; it does not go with --url or --soak");
+        if (options.Constrained && (options.Url is not null || options.SoakMinutes is not null || options.RealScale || options.PeerUrl is not null))
+            throw new CliException("--constrained loads the model in this process; it does not go with --url, --soak, --real-scale or --peer-url");
         return options;
     }
 

@@ -20,7 +20,7 @@ public class ConstrainedGenerationTests(SharedEngine shared) : IClassFixture<Sha
     public static TheoryData<string> Schemas => new()
     {
         "shapes", "flat_required", "optional_fields", "nested", "array_of_enums", "anyof_null", "refs", "pydantic_optional",
-        "recursive_tree", "string_lengths", "pattern_simple", "format_date", "integer_bounds", "number_bounds", "escaped_keys",
+        "recursive_root", "string_lengths", "pattern_simple", "format_date", "integer_bounds", "number_bounds", "escaped_keys",
         "tool_arguments",
     };
 
