@@ -14,9 +14,9 @@ internal sealed record ArrayFrame(ArrayNode Node, ArrayFrame.Phase At, int Count
             Emit(output, rest, this with { At = Phase.Closed });
             return;
         }
-        if (At == Phase.AfterItem && b == ',' && Count < Node.MaxItems)
+        if (At == Phase.AfterItem && b == ',' && Count < (Node.MaxItems ?? int.MaxValue))
             EmitThenSpace(output, rest, this with { At = Phase.ExpectItem });
-        else if (At is Phase.Open or Phase.ExpectItem && Count < Node.MaxItems && Node.ItemAt(Count) is { } item)
+        else if (At is Phase.Open or Phase.ExpectItem && Count < (Node.MaxItems ?? int.MaxValue) && Node.ItemAt(Count) is { } item)
             StartValue(item, new ParseStack(this with { At = Phase.InItem }, rest), b, output);
     }
 

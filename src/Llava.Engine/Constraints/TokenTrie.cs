@@ -103,20 +103,20 @@ public sealed class TokenTrie
             var mask = _strings.Get(str);
             mask.Inside.CopyTo(allowed);
             foreach (var (node, closed) in mask.Exits)
-                VisitChildren(node, [new ParseStack(closed, stack.Rest)], allowed, matcher.Scratch, 0);
+                VisitChildren(node, matcher.Scratch.Start([new ParseStack(closed, stack.Rest)]), allowed, matcher.Scratch, 0);
             return;
         }
-        Visit(0, stacks, allowed, matcher.Scratch, 0);
+        Visit(0, matcher.Scratch.Start(stacks), allowed, matcher.Scratch, 0);
     }
 
-    private void Visit(int node, IReadOnlyCollection<ParseStack> stacks, Span<bool> allowed, WalkScratch scratch, int depth)
+    private void Visit(int node, List<ParseStack> stacks, Span<bool> allowed, WalkScratch scratch, int depth)
     {
         for (var t = _tokenStart[node]; t < _tokenStart[node + 1]; t++)
             allowed[_tokenIds[t]] = true;
         VisitChildren(node, stacks, allowed, scratch, depth);
     }
 
-    private void VisitChildren(int node, IReadOnlyCollection<ParseStack> stacks, Span<bool> allowed, WalkScratch scratch, int depth)
+    private void VisitChildren(int node, List<ParseStack> stacks, Span<bool> allowed, WalkScratch scratch, int depth)
     {
         for (var e = _edgeStart[node]; e < _edgeStart[node + 1]; e++)
         {

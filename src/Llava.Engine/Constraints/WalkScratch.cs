@@ -7,13 +7,22 @@ namespace Llava.Engine.Constraints;
 internal sealed class WalkScratch
 {
     private readonly List<List<ParseStack>> _levels = [];
+    private readonly List<ParseStack> _start = [];
     private readonly HashSet<ParseStack> _seen = [];
+
+    /// <summary><paramref name="stacks"/> as the walk's starting list; valid until the next call.</summary>
+    public List<ParseStack> Start(IEnumerable<ParseStack> stacks)
+    {
+        _start.Clear();
+        _start.AddRange(stacks);
+        return _start;
+    }
 
     /// <summary>
     /// Every stack <paramref name="stacks"/> can become by reading <paramref name="b"/>, without duplicates; valid
     /// until the next call at the same <paramref name="depth"/>.
     /// </summary>
-    public List<ParseStack> Advance(IReadOnlyCollection<ParseStack> stacks, byte b, int depth)
+    public List<ParseStack> Advance(List<ParseStack> stacks, byte b, int depth)
     {
         while (_levels.Count <= depth)
             _levels.Add([]);
