@@ -56,10 +56,10 @@ public class ErrorTests(ApiServer server)
         { "max_completion_tokens", "-1", "max_completion_tokens" },
         { "top_logprobs", "3", "top_logprobs" },
         { "stream_options", """{"include_usage": true}""", "stream_options" },
-        { "tools", """[{"type": "function", "function": {"name": "f"}}]""", "tools" },
+        { "tools", """[{"type": "function", "function": {"name": "f"}}]""", "tool_choice" },
         { "tool_choice", "\"required\"", "tool_choice" },
-        { "response_format", """{"type": "json_object"}""", "response_format" },
-        { "logit_bias", """{"50256": -100}""", "logit_bias" },
+        { "response_format", """{"type": "json_schema", "json_schema": {"name": "x", "schema": {"type": "string", "contentMediaType": "text/html"}}}""", "response_format" },
+        { "logit_bias", """{"1000000": -100}""", "logit_bias" },
         { "audio", """{"voice": "alloy", "format": "wav"}""", "audio" },
         { "modalities", """["text", "audio"]""", "modalities" },
         { "stop", """["a", ""]""", "stop" },
@@ -138,7 +138,8 @@ public class ErrorTests(ApiServer server)
     public static TheoryData<string, string> BadMessages => new()
     {
         { """[]""", "messages" },
-        { """[{"role": "tool", "content": "x", "tool_call_id": "1"}]""", "messages[0].role" },
+        { """[{"role": "tool", "content": "x"}]""", "messages[0].tool_call_id" },
+        { """[{"role": "function", "content": "x", "name": "f"}]""", "messages[0].role" },
         { """[{"role": "wizard", "content": "x"}]""", "messages[0].role" },
         { """[{"role": "user"}]""", "messages[0].content" },
         { """[{"role": "user", "content": [{"type": "input_audio", "input_audio": {"data": "", "format": "wav"}}]}]""", "messages[0].content[0].type" },

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Llava.Engine.Prompting;
 
 /// <summary>
@@ -26,6 +28,12 @@ public sealed record ChatMessage
     /// <summary>Set when the content was a list of parts.</summary>
     public IReadOnlyList<ChatContentPart>? Parts { get; }
 
+    /// <summary>The calls an assistant turn made; null when it made none.</summary>
+    public IReadOnlyList<ChatToolCall>? ToolCalls { get; init; }
+
+    /// <summary>On a <c>tool</c> turn: the id of the call it answers.</summary>
+    public string? ToolCallId { get; init; }
+
     public IEnumerable<ImagePart> Images => Parts?.OfType<ImagePart>() ?? [];
 }
 
@@ -35,3 +43,9 @@ public sealed record TextPart(string Text) : ChatContentPart;
 
 /// <summary>An image still in its encoded form (PNG, JPEG, ...); decoding happens in Imaging.</summary>
 public sealed record ImagePart(ReadOnlyMemory<byte> Data) : ChatContentPart;
+
+/// <summary>
+/// A function call of an earlier assistant turn. The arguments are parsed JSON, not the string OpenAI sends: tool-use
+/// chat templates expect a mapping (transformers' convention, which vLLM follows by parsing the string).
+/// </summary>
+public sealed record ChatToolCall(string Id, string Name, JsonElement Arguments);

@@ -1,4 +1,5 @@
 using Llava.Engine.Templating;
+using Llava.Engine.Templating.Syntax;
 
 namespace Llava.Engine.Prompting;
 
@@ -35,6 +36,7 @@ public sealed class ChatTemplate
         _clock = clock ?? TimeProvider.System;
         _template = JinjaTemplate.Parse(source);
         DetectedContentFormat = ContentFormatDetector.Detect(_template);
+        RendersTools = Lexer.Tokenize(source).Any(token => token.IsName("tools"));
         ContentFormat = contentFormat == ChatTemplateContentFormat.Auto ? DetectedContentFormat : contentFormat;
     }
 
@@ -68,6 +70,12 @@ public sealed class ChatTemplate
     /// <summary>What the template's own structure says it expects (never <see cref="ChatTemplateContentFormat.Auto"/>).</summary>
     public ChatTemplateContentFormat DetectedContentFormat { get; }
 
+    /// <summary>
+    /// Whether the template's code reads the <c>tools</c> variable (a tool-use template); LLaVA's templates do not,
+    /// so tools given to them reach the model only through constrained decoding.
+    /// </summary>
+    public bool RendersTools { get; }
+
     public string? BosToken => _specialTokens.GetValueOrDefault("bos_token");
 
     public string? EosToken => _specialTokens.GetValueOrDefault("eos_token");
@@ -80,26 +88,55 @@ public sealed class ChatTemplate
     /// </summary>
     /// <exception cref="TemplateException">The template failed, e.g. it called <c>raise_exception</c> to reject the conversation
     /// (<see cref="TemplateException.RaisedByTemplate"/>; <see cref="TemplateException.Reason"/> is the template's message).</exception>
-    public string Render(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt = true)
+    public string Render(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt = true) =>
+        Render(messages, new ChatRenderOptions(addGenerationPrompt));
+
+    /// <summary>
+    /// <see cref="Render(IReadOnlyList{ChatMessage}, bool)"/> with transformers' other options: <c>tools</c> handed to the
+    /// template as given, assistant <c>tool_calls</c> with their arguments as mappings, <c>tool_call_id</c> on tool
+    /// turns, and the prompt cut after the final message for <see cref="ChatRenderOptions.ContinueFinalMessage"/>.
+    /// </summary>
+    /// <exception cref="TemplateException">As for the other overload.</exception>
+    /// <exception cref="PromptException">The final message cannot be continued (no text, or the template does not
+    /// render it verbatim).</exception>
+    public string Render(IReadOnlyList<ChatMessage> messages, ChatRenderOptions options)
     {
         var variables = new Dictionary<string, object?>
         {
             ["messages"] = messages.Select(ToTemplateMessage).ToList(),
-            ["tools"] = null,
+            ["tools"] = options.Tools?.Select(TemplateJson.ToPlain).ToList(),
             ["documents"] = null,
-            ["add_generation_prompt"] = addGenerationPrompt,
+            ["add_generation_prompt"] = options.AddGenerationPrompt,
         };
         foreach (var (name, text) in _specialTokens)
             variables[name] = text;
-        return _template.Render(variables, _clock);
+        var rendered = _template.Render(variables, _clock);
+        return options.ContinueFinalMessage && messages.Count > 0 ? FinalMessageContinuation.Cut(rendered, messages[^1]) : rendered;
     }
 
-    private Dictionary<string, object?> ToTemplateMessage(ChatMessage message) => new()
+    private Dictionary<string, object?> ToTemplateMessage(ChatMessage message)
     {
-        ["role"] = message.Role,
-        ["content"] = ContentFormat == ChatTemplateContentFormat.OpenAI
-            ? (message.Parts ?? [new TextPart(message.Text!)]).Select(ToTemplatePart).ToList()
-            : message.Text ?? Flatten(message.Parts!),
+        var entry = new Dictionary<string, object?>
+        {
+            ["role"] = message.Role,
+            ["content"] = ContentFormat == ChatTemplateContentFormat.OpenAI
+                ? (message.Parts ?? [new TextPart(message.Text!)]).Select(ToTemplatePart).ToList()
+                : message.Text ?? Flatten(message.Parts!),
+        };
+        // Only messages that have them carry these keys, as in the OpenAI message dicts transformers receives:
+        // templates test `message.tool_calls is defined`.
+        if (message.ToolCalls is { } calls)
+            entry["tool_calls"] = calls.Select(ToTemplateCall).ToList();
+        if (message.ToolCallId is { } id)
+            entry["tool_call_id"] = id;
+        return entry;
+    }
+
+    private static Dictionary<string, object?> ToTemplateCall(ChatToolCall call) => new()
+    {
+        ["id"] = call.Id,
+        ["type"] = "function",
+        ["function"] = new Dictionary<string, object?> { ["name"] = call.Name, ["arguments"] = TemplateJson.ToPlain(call.Arguments) },
     };
 
     /// <summary>

@@ -48,14 +48,20 @@ public sealed class PromptBuilder(
     /// <exception cref="PromptException">The text cannot fit, the template refused the messages (its
     /// <c>raise_exception</c> message verbatim) or failed on them, the placeholders and images disagree, or an image
     /// is refused.</exception>
-    public async Task<PreparedPrompt> BuildAsync(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt = true,
+    public Task<PreparedPrompt> BuildAsync(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt = true,
+        CancellationToken cancellationToken = default) =>
+        BuildAsync(messages, new ChatRenderOptions(addGenerationPrompt), cancellationToken);
+
+    /// <summary><see cref="BuildAsync(IReadOnlyList{ChatMessage}, bool, CancellationToken)"/> with every rendering option.</summary>
+    /// <exception cref="PromptException">As for the other overload, or the final message cannot be continued.</exception>
+    public async Task<PreparedPrompt> BuildAsync(IReadOnlyList<ChatMessage> messages, ChatRenderOptions options,
         CancellationToken cancellationToken = default)
     {
         EnsureFits(messages.Sum(TextLength), "messages");
         string text;
         try
         {
-            text = template.Render(messages, addGenerationPrompt);
+            text = template.Render(messages, options);
         }
         catch (TemplateException e)
         {

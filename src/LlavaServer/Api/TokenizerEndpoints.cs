@@ -44,7 +44,8 @@ internal static class TokenizerEndpoints
         else if (request.Messages is not null)
         {
             var messages = await MessageMapper.MapAsync(request.Messages, images, options.MaxImagesPerRequest, context.RequestAborted);
-            var built = await engine.Prompts.BuildAsync(messages, request.AddGenerationPrompt ?? true, context.RequestAborted);
+            var render = ChatRequestMapper.RenderOptions(request.ContinueFinalMessage, request.AddGenerationPrompt, request.Messages, null);
+            var built = await engine.Prompts.BuildAsync(messages, render, context.RequestAborted);
             tokens = built.TokenIds.ToList();
         }
         else

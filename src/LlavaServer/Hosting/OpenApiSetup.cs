@@ -6,7 +6,8 @@ namespace LlavaServer.Hosting;
 
 /// <summary>
 /// The OpenAPI document at <c>/openapi/v1.json</c> (shown by Swagger UI at <c>/swagger</c>): title, bearer
-/// auth, and the two union-typed fields the JSON converters handle (message content, stop).
+/// auth, the union-typed fields the JSON converters handle (message content, stop, tool_choice), and descriptions of
+/// the structured-output and tool fields.
 /// </summary>
 internal static class OpenApiSetup
 {
@@ -47,6 +48,7 @@ internal static class OpenApiSetup
         options.AddSchemaTransformer(async (schema, context, cancellationToken) =>
         {
             var type = context.JsonTypeInfo.Type;
+            OpenApiFieldDescriptions.Apply(type, schema);
             if (type == typeof(MessageContent))
             {
                 var part = await context.GetOrCreateSchemaAsync(typeof(ContentPartDto), cancellationToken: cancellationToken);
@@ -62,6 +64,18 @@ internal static class OpenApiSetup
                 [
                     new OpenApiSchema { Type = JsonSchemaType.String },
                     new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
+                ];
+            }
+            else if (type == typeof(ToolChoice))
+            {
+                var named = await context.GetOrCreateSchemaAsync(typeof(NamedToolChoice), cancellationToken: cancellationToken);
+                schema.Type = null;
+                schema.Properties = null;
+                schema.Description = "none, auto (refused unless the chat template renders tools), required, or a named function.";
+                schema.OneOf =
+                [
+                    new OpenApiSchema { Type = JsonSchemaType.String, Enum = [.. new[] { "none", "auto", "required" }.Select(v => (System.Text.Json.Nodes.JsonNode)v)] },
+                    named,
                 ];
             }
         });

@@ -30,7 +30,7 @@ internal static class ChatCompletionsEndpoint
         var engine = host.Engine ?? throw ApiException.NotReady("The model is not loaded yet.");
         var request = await RequestBodyReader.ReadAsync(context, ApiJson.Context.ChatCompletionRequest);
         ModelsEndpoints.CheckModel(request.Model, engine);
-        var plan = ChatRequestMapper.Plan(request, options, engine.Tokenizer.VocabularySize);
+        var plan = ChatRequestMapper.Plan(request, options, engine.Tokenizer.VocabularySize, engine.Prompts.Template.RendersTools);
 
         var span = ServerTracing.Source.StartActivity("chat.completion");
         span?.SetTag("gen_ai.request.model", engine.Model.Name);
@@ -52,7 +52,7 @@ internal static class ChatCompletionsEndpoint
             run = await CompletionRun.StartAsync(engine, prompt, choices, context.RequestAborted, inFlight.DrainDeadline);
             telemetry.Submitted(prompt.TokenIds.Count);
             output = new ChatOutput(ChatOutput.NewId(), requestStartTime.ToUnixTimeSeconds(), engine.Model.Name,
-                plan.Sampling.TopLogprobs is null ? null : new LogprobFormatter(engine.Tokenizer));
+                plan.Sampling.TopLogprobs is null ? null : new LogprobFormatter(engine.Tokenizer), plan.NewToolCallReader);
         }
         catch (Exception e)
         {
@@ -98,7 +98,7 @@ internal static class ChatCompletionsEndpoint
         // Decoding images is the costly part of a request that a full queue would refuse anyway.
         if (!engine.HasQueueRoom(plan.Choices))
             throw new EngineBusyException("The server is at capacity; retry shortly.");
-        var prompt = await engine.Prompts.BuildAsync(messages, cancellationToken: cancellationToken);
+        var prompt = await engine.Prompts.BuildAsync(messages, plan.Render, cancellationToken);
         metrics.ImagesProcessed(imageCount);
         span?.SetTag("llava.prompt_tokens", prompt.TokenIds.Count);
         return prompt;

@@ -1,7 +1,10 @@
+using System.Globalization;
 using System.Text.Json;
+using Llava.Engine.Prompting;
 using Llava.Engine.Sampling;
 using LlavaServer.Api.Contracts;
 using LlavaServer.Api.Errors;
+using LlavaServer.Api.Tools;
 using LlavaServer.Hosting;
 
 namespace LlavaServer.Api.Chat;
@@ -9,7 +12,10 @@ namespace LlavaServer.Api.Chat;
 /// <summary>What a chat request asks for, checked: everything but the prompt itself.</summary>
 /// <param name="Sampling">Shared by every choice; <see cref="SamplingParams.MaxTokens"/> is set once the prompt length is known.</param>
 /// <param name="MaxTokens">Requested completion length, or null for the server's default.</param>
-internal sealed record ChatPlan(SamplingParams Sampling, int? MaxTokens, int Choices, bool Stream, bool IncludeUsage);
+/// <param name="Render">How the chat template renders the messages (tools, prefill).</param>
+/// <param name="NewToolCallReader">Set when the output is constrained to tool calls: reads one choice's text as calls.</param>
+internal sealed record ChatPlan(SamplingParams Sampling, int? MaxTokens, int Choices, bool Stream, bool IncludeUsage,
+    ChatRenderOptions Render, Func<IToolCallReader>? NewToolCallReader);
 
 /// <summary>
 /// Checks a chat request's parameters with OpenAI's rules and wording (the field at fault is the
@@ -24,7 +30,8 @@ internal static class ChatRequestMapper
     public const int MaxLogprobEntries = 262_144;
 
     /// <param name="vocabularySize">The model's; stop token ids must be below it.</param>
-    public static ChatPlan Plan(ChatCompletionRequest request, ServerOptions options, int vocabularySize)
+    /// <param name="templateRendersTools">Whether the chat template reads <c>tools</c> (see <see cref="ToolChoicePlanner"/>).</param>
+    public static ChatPlan Plan(ChatCompletionRequest request, ServerOptions options, int vocabularySize, bool templateRendersTools)
     {
         RefuseUnsupported(request);
 
@@ -53,6 +60,14 @@ internal static class ChatRequestMapper
         if (request.StreamOptions is not null && !stream)
             throw ApiException.BadRequest("'stream_options' is only allowed when 'stream' is true.", "stream_options");
 
+        var tools = ToolChoicePlanner.Plan(request, templateRendersTools);
+        var format = ResponseFormatMapper.Grammar(request.ResponseFormat);
+        if (format is not null && tools.Grammar is not null)
+        {
+            throw ApiException.BadRequest(
+                "'response_format' cannot be combined with a tool_choice that constrains the output to calls.", "response_format");
+        }
+
         var sampling = new SamplingParams
         {
             Temperature = request.Temperature ?? 1.0,
@@ -68,6 +83,8 @@ internal static class ChatRequestMapper
             StopTokenIds = request.StopTokenIds ?? [],
             IgnoreEos = request.IgnoreEos ?? false,
             TopLogprobs = logprobs ? request.TopLogprobs ?? 0 : null,
+            LogitBias = LogitBias(request.LogitBias),
+            Grammar = format ?? tools.Grammar,
         };
         try
         {
@@ -78,7 +95,44 @@ internal static class ChatRequestMapper
             throw ApiException.FromArgument(e);
         }
 
-        return new ChatPlan(sampling, maxTokens, choices, stream, request.StreamOptions?.IncludeUsage ?? false);
+        return new ChatPlan(sampling, maxTokens, choices, stream, request.StreamOptions?.IncludeUsage ?? false,
+            RenderOptions(request, tools), tools.NewReader);
+    }
+
+    /// <summary>
+    /// vLLM's prefill fields: <c>continue_final_message</c> continues a final assistant message and cannot be combined
+    /// with <c>add_generation_prompt</c>, which (as in vLLM) defaults to true and must be turned off explicitly.
+    /// </summary>
+    public static ChatRenderOptions RenderOptions(bool? continueFinalMessage, bool? addGenerationPrompt,
+        IReadOnlyList<ChatMessageDto>? messages, IReadOnlyList<JsonElement>? tools)
+    {
+        var continuing = continueFinalMessage ?? false;
+        var generationPrompt = addGenerationPrompt ?? true;
+        if (continuing && generationPrompt)
+        {
+            throw ApiException.BadRequest(
+                "'continue_final_message' continues the final message, so 'add_generation_prompt' must be false.", "continue_final_message");
+        }
+        if (continuing && messages is { Count: > 0 } && messages[^1]?.Role != "assistant")
+            throw ApiException.BadRequest("'continue_final_message' needs the final message to be an assistant message.", "messages");
+        return new ChatRenderOptions(generationPrompt, continuing, tools);
+    }
+
+    private static ChatRenderOptions RenderOptions(ChatCompletionRequest request, ToolPlan tools) =>
+        RenderOptions(request.ContinueFinalMessage, request.AddGenerationPrompt, request.Messages, tools.TemplateTools);
+
+    /// <summary>OpenAI's keys are token ids written as strings; the ranges are checked with the other parameters.</summary>
+    private static Dictionary<int, double>? LogitBias(Dictionary<string, double>? bias)
+    {
+        if (bias is null || bias.Count == 0) return null;
+        var parsed = new Dictionary<int, double>(bias.Count);
+        foreach (var (key, value) in bias)
+        {
+            if (!int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+                throw ApiException.BadRequest($"'logit_bias' keys must be token ids; '{key}' is not.", "logit_bias");
+            parsed[id] = value;
+        }
+        return parsed;
     }
 
     /// <summary>
@@ -101,30 +155,15 @@ internal static class ChatRequestMapper
 
     private static void RefuseUnsupported(ChatCompletionRequest request)
     {
-        if (IsSet(request.Tools) && !IsEmpty(request.Tools!.Value))
-            throw Unsupported("tools", "Tool calling is not supported by this server.");
-        if (IsSet(request.ToolChoice) && request.ToolChoice!.Value.ToString() != "none")
-            throw Unsupported("tool_choice", "Tool calling is not supported by this server.");
-        if (IsSet(request.Functions)) throw Unsupported("functions", "Function calling is not supported by this server.");
-        if (IsSet(request.FunctionCall)) throw Unsupported("function_call", "Function calling is not supported by this server.");
-        if (IsSet(request.LogitBias) && !IsEmpty(request.LogitBias!.Value))
-            throw Unsupported("logit_bias", "'logit_bias' is not supported by this server.");
+        // OpenAI's deprecated function-calling fields; their successors are tools and tool_choice.
+        if (IsSet(request.Functions)) throw Unsupported("functions", "'functions' is deprecated and not supported; use 'tools'.");
+        if (IsSet(request.FunctionCall)) throw Unsupported("function_call", "'function_call' is deprecated and not supported; use 'tool_choice'.");
         if (IsSet(request.Audio)) throw Unsupported("audio", "Audio output is not supported by this server.");
         if (request.Modalities?.Any(m => m != "text") == true)
             throw Unsupported("modalities", "Only the 'text' output modality is supported.");
-        if (request.ResponseFormat?.Type is { } format && format != "text")
-            throw Unsupported("response_format", $"response_format '{format}' is not supported; only 'text' is.");
     }
 
     private static bool IsSet(JsonElement? element) => element is { ValueKind: not JsonValueKind.Null };
-
-    /// <summary>SDKs send <c>[]</c> or <c>{}</c> for "none"; that asks for nothing unsupported.</summary>
-    private static bool IsEmpty(JsonElement element) => element.ValueKind switch
-    {
-        JsonValueKind.Array => element.GetArrayLength() == 0,
-        JsonValueKind.Object => !element.EnumerateObject().Any(),
-        _ => false,
-    };
 
     private static ApiException Unsupported(string field, string message) => ApiException.BadRequest(message, field, "unsupported_parameter");
 }

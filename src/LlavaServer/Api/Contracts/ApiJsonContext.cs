@@ -6,6 +6,7 @@ namespace LlavaServer.Api.Contracts;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(ChatCompletionRequest))]
 [JsonSerializable(typeof(List<ContentPartDto>))]
+[JsonSerializable(typeof(NamedToolChoice))]
 [JsonSerializable(typeof(ChatCompletionResponse))]
 [JsonSerializable(typeof(ChatCompletionChunk))]
 [JsonSerializable(typeof(ChatCompletionChunkWithUsage))]

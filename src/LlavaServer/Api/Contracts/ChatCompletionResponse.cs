@@ -12,10 +12,16 @@ public sealed record ChatCompletionResponse(
     Usage Usage,
     string? SystemFingerprint);
 
-/// <param name="FinishReason">stop or length.</param>
+/// <param name="FinishReason">stop, length, or tool_calls when the output is complete calls.</param>
 public sealed record ChatChoice(int Index, AssistantMessage Message, ChoiceLogprobs? Logprobs, string FinishReason);
 
-public sealed record AssistantMessage(string Role, string Content, string? Refusal);
+/// <param name="Content">The text; null when the model was made to call tools.</param>
+/// <param name="ToolCalls">Present only when the request's <c>tool_choice</c> made the output calls.</param>
+public sealed record AssistantMessage(
+    string Role,
+    string? Content,
+    string? Refusal,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ToolCall>? ToolCalls = null);
 
 /// <param name="PromptTokens">Includes one position per image feature.</param>
 public sealed record Usage(int PromptTokens, int CompletionTokens, int TotalTokens, PromptTokensDetails PromptTokensDetails);
@@ -59,4 +65,5 @@ public sealed record ChunkChoice(int Index, ChunkDelta Delta, ChoiceLogprobs? Lo
 /// <summary>The role comes in a choice's first chunk only; the finishing chunk has an empty delta.</summary>
 public sealed record ChunkDelta(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Role,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Content);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Content,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ToolCallChunk>? ToolCalls = null);

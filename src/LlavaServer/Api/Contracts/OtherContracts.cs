@@ -18,6 +18,10 @@ public sealed class TokenizeRequest
     /// <summary>For <c>messages</c>: end with the assistant prompt (default true).</summary>
     public bool? AddGenerationPrompt { get; set; }
 
+    /// <summary>For <c>messages</c>: cut after the final assistant message, as generation with prefill sees it
+    /// (needs <see cref="AddGenerationPrompt"/> false).</summary>
+    public bool? ContinueFinalMessage { get; set; }
+
     public bool? ReturnTokenStrs { get; set; }
 }
 
