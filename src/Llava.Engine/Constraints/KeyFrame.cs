@@ -31,10 +31,17 @@ internal sealed record KeyFrame(ObjectNode Node, ImmutableHashSet<string> Seen, 
         if (Utf8.Next(b) is not { } utf8)
             return;
         var next = this with { Typed = Typed + (char)b, Utf8 = utf8 };
-        if (next.DeclaredMatching(exact: false).Any()
-            || (Node.Additional is not null && next.Typed.Length <= MaxAdditionalKeyBytes && b != '\\'))
+        if (next.DeclaredMatching(exact: false).Any() || (Node.Additional is not null && b != '\\' && next.FitsAdditionalKey()))
             Emit(output, rest, next);
     }
+
+    /// <summary>
+    /// Whether an additional key can still be finished from here: the character begun must fit in the byte limit, and
+    /// a key that has reached it must be closable (not a key already written) — otherwise the walk would reach a state
+    /// that allows no byte at all.
+    /// </summary>
+    private bool FitsAdditionalKey() =>
+        Typed.Length + Utf8.Remaining <= MaxAdditionalKeyBytes && (Typed.Length < MaxAdditionalKeyBytes || AdditionalName() is not null);
 
     /// <summary>Unwritten declared keys whose encoding is <see cref="Typed"/> (exact) or starts with it.</summary>
     private IEnumerable<PropertyNode> DeclaredMatching(bool exact) => Node.Properties.Where(p =>

@@ -35,10 +35,10 @@ internal sealed class WalkScratch
         {
             _seen.Clear();
             var kept = 0;
-            foreach (var stack in next)
+            for (var i = 0; i < next.Count; i++)
             {
-                if (_seen.Add(stack))
-                    next[kept++] = stack;
+                if (_seen.Add(next[i]))
+                    next[kept++] = next[i];
             }
             next.RemoveRange(kept, next.Count - kept);
         }
