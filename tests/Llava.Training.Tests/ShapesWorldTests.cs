@@ -172,27 +172,4 @@ public sealed class ShapesWorldTests
             }
         }
     }
-
-    [Fact]
-    public void Json_listings_name_every_shape_in_reading_order_as_the_readme_schema_asks()
-    {
-        var generator = new SceneGenerator(5);
-        var random = new Random(4);
-        for (var i = 0; i < 50; i++)
-        {
-            var scene = generator.Next($"s{i}");
-            var record = InstructionRecords.Listing(scene, "x.png", random);
-            LlavaRecordValidator.Validate(record);
-            using var answer = System.Text.Json.JsonDocument.Parse(record.Conversations[1].Value);
-            var listed = answer.RootElement.GetProperty("shapes").EnumerateArray()
-                .Select(o => (o.GetProperty("colour").GetString(), o.GetProperty("shape").GetString(), o.GetProperty("position").GetString()))
-                .ToList();
-            Assert.Equal(scene.Objects.Select(o => ((string?)o.Color.Name, (string?)o.Shape.Word(), (string?)o.Position.Name)), listed);
-        }
-        Assert.Equal("""{"shapes": [{"colour": "red", "shape": "circle", "position": "top left"}, {"colour": "blue", "shape": "star", "position": "center"}]}""",
-            JsonListing.For(new Scene("s", 72, 230, [Item(ShapeKind.Circle, "red", 0, 0), Item(ShapeKind.Star, "blue", 1, 1)])));
-    }
-
-    private static SceneObject Item(ShapeKind shape, string colour, int row, int column) =>
-        new(shape, ShapeColor.Named(colour), true, new GridPosition(row, column), 0, 0, 1, new BoundingBox(0, 0, 1, 1));
 }

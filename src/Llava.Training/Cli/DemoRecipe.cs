@@ -6,11 +6,11 @@ namespace Llava.Training.Cli;
 /// <summary>The settings that produce <c>llava-shapes-tiny</c>; every stage of the recipe in one place.</summary>
 public sealed record DemoRecipe
 {
-    public ShapesDataOptions Data { get; init; } = new(TrainScenes: 16000);
+    public ShapesDataOptions Data { get; init; } = new();
 
     public int InitSeed { get; init; } = 1;
 
-    public TrainingOptions Clip { get; init; } = new() { Epochs = 16, BatchSize = 128, LearningRate = 2e-3, WarmupRatio = 0.1, WeightDecay = 0.05 };
+    public TrainingOptions Clip { get; init; } = new() { Epochs = 20, BatchSize = 128, LearningRate = 2e-3, WarmupRatio = 0.1, WeightDecay = 0.05 };
 
     /// <summary>Near-miss captions per image in contrastive pretraining.</summary>
     public int HardNegatives { get; init; } = 3;
@@ -19,7 +19,7 @@ public sealed record DemoRecipe
 
     public TrainingOptions Pretrain { get; init; } = new() { Epochs = 3, BatchSize = 32, LearningRate = 5e-4, WarmupRatio = 0.03, GroupByLength = true };
 
-    public TrainingOptions Finetune { get; init; } = new() { Epochs = 10, BatchSize = 32, LearningRate = 1e-3, WarmupRatio = 0.03, WeightDecay = 0.01, GroupByLength = true };
+    public TrainingOptions Finetune { get; init; } = new() { Epochs = 12, BatchSize = 32, LearningRate = 1e-3, WarmupRatio = 0.03, WeightDecay = 0.01, GroupByLength = true };
 
     public DemoRecipe InWorld(ShapesWorld world) => this with { Data = Data with { World = world } };
 

@@ -3,20 +3,18 @@ using Llava.Training.Data;
 namespace Llava.Training.Shapes;
 
 /// <summary>
-/// The three LLaVA-Instruct types built from a scene's ground truth — a conversation of 1–6 short questions, a detailed
+/// The three LLaVA-Instruct types built from a scene's ground truth: a conversation of 1–6 short questions, a detailed
 /// description, or a complex-reasoning question, in the proportions of LLaVA-Instruct-158K (58k, 23k, 77k) shifted
-/// towards conversations, which carry the most supervision per image — and a tenth of structured listings
-/// (<see cref="JsonListing"/>), so the demo model can answer under a JSON schema.
+/// towards conversations, which carry the most supervision per image.
 /// </summary>
 public static class InstructionRecords
 {
     public static LlavaRecord For(Scene scene, string image, Random random)
     {
         var draw = random.NextDouble();
-        if (draw < 0.55) return Conversation(scene, image, random);
-        if (draw < 0.75) return Detail(scene, image, random);
-        if (draw < 0.9) return Reasoning(scene, image, random);
-        return Listing(scene, image, random);
+        if (draw < 0.6) return Conversation(scene, image, random);
+        if (draw < 0.8) return Detail(scene, image, random);
+        return Reasoning(scene, image, random);
     }
 
     /// <summary>
@@ -73,9 +71,6 @@ public static class InstructionRecords
         var qa = ReasoningQuestions.Ask(scene, random);
         return LlavaRecord.SingleTurn(scene.Id + "-reasoning", image, qa.Question, qa.Answer);
     }
-
-    public static LlavaRecord Listing(Scene scene, string image, Random random) =>
-        LlavaRecord.SingleTurn(scene.Id + "-json", image, SceneQuestions.Pick(JsonListing.Instructions, random), JsonListing.For(scene));
 
     /// <summary>The stage-1 record: a brief-description instruction answered by the caption.</summary>
     public static LlavaRecord Caption(Scene scene, string image, Random random) =>
