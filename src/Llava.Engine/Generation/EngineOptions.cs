@@ -76,6 +76,13 @@ public sealed record EngineOptions
     /// </summary>
     public Action<EngineFaultPoint, SamplingParams>? FaultInjector { get; init; }
 
+    /// <summary>
+    /// Greedy and top-k rows choose their token from what the model's device sends back (an argmax, or the k + 1
+    /// best logits) instead of a copy of the whole logits row; the tokens are the same either way. False copies every
+    /// row whole: for tests that compare the two paths and for diagnosis, not for serving.
+    /// </summary>
+    public bool DeviceSelection { get; init; } = true;
+
     /// <summary>Images decoded and preprocessed at once, across all requests; the rest wait (bounds decode memory).</summary>
     public int ImageDecodeConcurrency { get; init; } = Environment.ProcessorCount;
 

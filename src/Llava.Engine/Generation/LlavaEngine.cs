@@ -109,6 +109,9 @@ public sealed class LlavaEngine : IGenerationEngine
     /// </summary>
     public long LiveTensorCount => _core.LiveTensorCount;
 
+    /// <summary>Logits rows copied whole to the host so far (<see cref="EngineOptions.DeviceSelection"/>); for tests.</summary>
+    internal long WholeRowsCopied => _core.WholeRowsCopied;
+
     /// <summary>
     /// Whether <paramref name="sequences"/> more would be queued now rather than refused; lets a request be turned
     /// away (429) before its images are decoded. A later submission can still be refused if others got there first.

@@ -82,6 +82,64 @@ public sealed class Sampler
             count = RankNucleus(work, order, max, total);
         }
 
+        return order[Cut(work, order, count, max, total)];
+    }
+
+    /// <summary>
+    /// Whether the k + 1 best raw logits of a top-k row (<paramref name="values"/>, descending) settle which tokens
+    /// top-k keeps: not when the k-th and (k+1)-th are equal after temperature, since which of the tied tokens
+    /// <see cref="Sample"/> keeps then depends on ids beyond those returned; such a row needs its whole logits.
+    /// </summary>
+    public static bool TopKDecided(ReadOnlySpan<float> values, SamplingParams parameters)
+    {
+        var k = parameters.TopK;
+        var temperature = (float)parameters.Temperature;
+        return values[k - 1] / temperature > values[k] / temperature;
+    }
+
+    /// <summary>
+    /// Samples a row whose k = <see cref="SamplingParams.TopK"/> best logits the device already picked, exactly as
+    /// <see cref="Sample"/> would from the whole row (same token, same draw from the random stream). The row must need
+    /// nothing but temperature, top-k, top-p and min-p (<see cref="RowNeed.TopK"/>), which all act within the top k.
+    /// </summary>
+    /// <param name="values">At least the k + 1 best raw logits, in descending order, <see cref="TopKDecided"/>.</param>
+    /// <param name="ids">Their token ids.</param>
+    public int SampleTopK(ReadOnlySpan<float> values, ReadOnlySpan<long> ids)
+    {
+        if (!TopKDecided(values, _params))
+            throw new ArgumentException("the k-th and (k+1)-th candidates tie: top-k needs the whole row", nameof(values));
+        var k = _params.TopK;
+        var temperature = (float)_params.Temperature;
+        EnsureCapacity(k);
+        var work = _work.AsSpan(0, k);
+        var order = _order.AsSpan(0, k);
+        for (var i = 0; i < k; i++)
+        {
+            work[i] = values[i] / temperature;
+            order[i] = i;
+        }
+        // Equal values (after temperature) go lower id first, as in PartialSortDescending; the device's order of
+        // ties is unspecified. Values arrive sorted, so this insertion sort only moves tokens within equal runs.
+        for (var i = 1; i < k; i++)
+        {
+            for (var j = i; j > 0 && work[order[j]] == work[order[j - 1]] && ids[order[j]] < ids[order[j - 1]]; j--)
+                (order[j], order[j - 1]) = (order[j - 1], order[j]);
+        }
+        var max = work[order[0]];
+        double total = 0;
+        if (_params.TopP < 1.0)
+            for (var i = 0; i < k; i++) total += Math.Exp(work[order[i]] - max);
+        return (int)ids[order[Cut(work, order, k, max, total)]];
+    }
+
+    /// <summary>
+    /// Applies top-p and min-p to the ranked candidates <c>order[0..count)</c> and draws one of those left.
+    /// </summary>
+    /// <param name="max">The largest value in <paramref name="work"/>.</param>
+    /// <param name="total">With top-p, the mass (relative to <paramref name="max"/>) top-p's probabilities are over.</param>
+    /// <returns>The drawn candidate's place in <paramref name="order"/>.</returns>
+    private int Cut(ReadOnlySpan<float> work, ReadOnlySpan<int> order, int count, float max, double total)
+    {
         if (_params.TopP < 1.0)
         {
             double cumulative = 0;
@@ -112,9 +170,9 @@ public sealed class Sampler
         for (var i = 0; i < count; i++)
         {
             running += Math.Exp(work[order[i]] - max);
-            if (running > target) return order[i];
+            if (running > target) return i;
         }
-        return order[count - 1];
+        return count - 1;
     }
 
     private void ApplyBias(Span<float> work)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Llava.Engine.Caching;
 using Llava.Engine.Generation;
+using Llava.Engine.Sampling;
 using Llava.Model;
 using Microsoft.Extensions.Logging;
 using TorchSharp;
@@ -31,6 +32,7 @@ internal sealed class EngineCore : IDisposable
 
     private int _runningCount;
     private long _liveTensors;
+    private long _wholeRowsCopied;
     private EngineStats _stats;
     private long _forwards;
 
@@ -42,7 +44,7 @@ internal sealed class EngineCore : IDisposable
         _logger = logger;
         _images = new ImageFeatureCache((long)(options.ImageCacheMegabytes * 1024 * 1024));
         _scheduler = new Scheduler(new KvCacheSlots(cache), options, logger);
-        _runner = new ModelRunner(model, cache, _images);
+        _runner = new ModelRunner(model, cache, _images, options.DeviceSelection);
         _stats = Snapshot();
         _metrics = new EngineMetrics(() => Volatile.Read(ref _stats), meterScope);
         _incoming = Channel.CreateUnbounded<Sequence>(new UnboundedChannelOptions { SingleReader = true });
@@ -61,6 +63,9 @@ internal sealed class EngineCore : IDisposable
     /// image features, plus the prefill inputs of sequences still prefilling. Growth at rest means a leak.
     /// </summary>
     public long LiveTensorCount => Volatile.Read(ref _liveTensors);
+
+    /// <summary>Logits rows the runner has copied whole to the host, as of the last step.</summary>
+    public long WholeRowsCopied => Volatile.Read(ref _wholeRowsCopied);
 
     /// <summary>The snapshot taken after the last step.</summary>
     public EngineStats Stats => Volatile.Read(ref _stats);
@@ -130,18 +135,18 @@ internal sealed class EngineCore : IDisposable
         var rows = _runner.Run(plan.Chunks);
         _forwards++;
 
-        var sampled = new List<(Sequence Sequence, int Row)>(plan.Chunks.Count);
+        var sampled = new List<(Sequence Sequence, StepRow Row)>(plan.Chunks.Count);
         for (var i = 0; i < plan.Chunks.Count; i++)
         {
-            if (rows[i] < 0) continue;
+            if (rows[i].Kind == StepRowKind.None) continue;
             var chunk = plan.Chunks[i];
             sampled.Add((chunk.Sequence, rows[i]));
-            if (chunk.KeepsPromptLogits) chunk.Sequence.PromptLogits = _runner.LogitsRow(rows[i]).ToArray();
+            if (chunk.KeepsPromptLogits) chunk.Sequence.PromptLogits = _runner.Rows.Logits(rows[i].Index).ToArray();
         }
         // Sampling is per sequence on its own logits and random stream, so running it in parallel changes nothing
         // but the wall time (a top-p sort over 32k logits per sequence adds up at 16 sequences).
-        if (sampled.Count == 1) Advance(sampled[0].Sequence, _runner.LogitsRow(sampled[0].Row));
-        else Parallel.ForEach(sampled, item => Advance(item.Sequence, _runner.LogitsRow(item.Row)));
+        if (sampled.Count == 1) Advance(sampled[0].Sequence, sampled[0].Row);
+        else Parallel.ForEach(sampled, item => Advance(item.Sequence, item.Row));
 
         _scheduler.Update(plan, sampled.ConvertAll(item => item.Sequence));
         CollectRetired();
@@ -161,7 +166,7 @@ internal sealed class EngineCore : IDisposable
         {
             if (match.Logits is { } logits)
             {
-                Advance(sequence, logits);
+                Advance(sequence, new StepRow(StepRowKind.Logits, -1), logits);
                 fromCache.Add(sequence);
                 continue;
             }
@@ -186,22 +191,35 @@ internal sealed class EngineCore : IDisposable
     /// scoring outputs or measuring confidence wants, and a masked distribution would report certainty wherever the
     /// grammar leaves one choice.
     /// </summary>
-    private void Advance(Sequence sequence, ReadOnlySpan<float> logits)
+    /// <param name="row">Where the step's result for the sequence lies in the runner's rows.</param>
+    /// <param name="cachedLogits">Instead of a step's row: the logits kept with a cached prompt.</param>
+    private void Advance(Sequence sequence, StepRow row, float[]? cachedLogits = null)
     {
         try
         {
             _options.FaultInjector?.Invoke(EngineFaultPoint.Sampling, sequence.Parameters);
-            var constraint = sequence.Constraint;
-            var allowed = constraint is null ? default : constraint.NextAllowed(logits.Length);
-            if (constraint is not null && allowed.IsEmpty)
+            var logits = cachedLogits is not null ? cachedLogits
+                : row.Kind == StepRowKind.Logits ? _runner.Rows.Logits(row.Index) : default;
+            int token;
+            if (row.Kind == StepRowKind.Token)
+                token = _runner.Rows.Token(row.Index);
+            else if (row.Kind == StepRowKind.Candidates)
+                token = sequence.Sampler.SampleTopK(_runner.Rows.CandidateValues(row.Index), _runner.Rows.CandidateIds(row.Index));
+            else
             {
-                sequence.Output.EndClosedValue(sequence);
-                sequence.Finish();
-                return;
+                var constraint = sequence.Constraint;
+                var allowed = constraint is null ? default : constraint.NextAllowed(logits.Length);
+                if (constraint is not null && allowed.IsEmpty)
+                {
+                    sequence.Output.EndClosedValue(sequence);
+                    sequence.Finish();
+                    return;
+                }
+                token = sequence.Sampler.Sample(logits, allowed);
             }
-            var token = sequence.Sampler.Sample(logits, allowed);
             sequence.Accept(token);
-            if (sequence.Output.Emit(sequence, logits)) sequence.Finish();
+            var logprobs = sequence.Parameters.TopLogprobs is { } top ? LogprobCalculator.Compute(logits, token, top) : null;
+            if (sequence.Output.Emit(sequence, logprobs)) sequence.Finish();
         }
         catch (Exception e)
         {
@@ -230,6 +248,7 @@ internal sealed class EngineCore : IDisposable
     {
         Volatile.Write(ref _runningCount, _scheduler.Running.Count);
         Volatile.Write(ref _liveTensors, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+        Volatile.Write(ref _wholeRowsCopied, _runner.WholeRowsCopied);
         Volatile.Write(ref _stats, Snapshot());
     }
 

@@ -1,5 +1,6 @@
 using Llava.Engine.Caching;
 using Llava.Engine.Generation;
+using Llava.Engine.Sampling;
 using Llava.Model;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -8,15 +9,22 @@ namespace Llava.Engine.Scheduling;
 
 /// <summary>
 /// The only engine part that touches tensors: prepares each admitted sequence's decoder input once (image features
-/// through the image cache) and keeps it until its prefill completes, runs one packed forward per step and returns
-/// float32 logits rows on the CPU. Every call runs in inference mode inside a dispose scope, so nothing outlives a
-/// step but the KV cache, the image cache and the prefill inputs of sequences still prefilling.
+/// through the image cache) and keeps it until its prefill completes, runs one packed forward per step and brings
+/// back to the host only what each row's choice of token needs (<see cref="RowNeed"/>). Every call runs in
+/// inference mode inside a dispose scope, so nothing outlives a step but the KV cache, the image cache and the prefill inputs of sequences still prefilling.
 /// </summary>
-internal sealed class ModelRunner(LlavaForConditionalGeneration model, KvCache cache, ImageFeatureCache images) : IDisposable
+/// <param name="deviceSelection">Resolve greedy and top-k rows on the device (<see cref="EngineOptions.DeviceSelection"/>).</param>
+internal sealed class ModelRunner(LlavaForConditionalGeneration model, KvCache cache, ImageFeatureCache images, bool deviceSelection)
+    : IDisposable
 {
     private readonly int _vocabSize = model.Config.Text.VocabSize;
     private readonly Dictionary<Sequence, PrefillInput> _prefills = [];
-    private float[] _logits = [];
+
+    /// <summary>Logits rows copied whole to the host so far: what device selection saves, for tests and diagnosis.</summary>
+    public long WholeRowsCopied { get; private set; }
+
+    /// <summary>The results of the last <see cref="Run"/>.</summary>
+    public StepRows Rows { get; } = new(model.Config.Text.VocabSize);
 
     /// <summary>
     /// Builds the decoder input for positions <c>CachedLength .. PrefillTarget - 1</c>: prompt embeddings with image
@@ -57,11 +65,11 @@ internal sealed class ModelRunner(LlavaForConditionalGeneration model, KvCache c
 
     /// <summary>
     /// One packed forward over <paramref name="plan"/> (decode chunks first, as <see cref="Scheduler"/> orders them).
-    /// Returns, per chunk, the row of <see cref="LogitsRow"/> holding the logits to sample from, or -1 for a prefill
-    /// chunk that does not finish its prompt. The rows stay valid until the next call; prefill inputs whose last
-    /// chunk ran are freed.
+    /// Returns, per chunk, where its result lies in <see cref="Rows"/>: with device selection on, greedy rows come back
+    /// as the device's argmax and top-k rows as their k + 1 best logits, every other row (and every row with it off)
+    /// whole. Prefill inputs whose last chunk ran are freed.
     /// </summary>
-    public int[] Run(IReadOnlyList<PlannedChunk> plan)
+    public StepRow[] Run(IReadOnlyList<PlannedChunk> plan)
     {
         using var inference = torch.inference_mode(true);
         using var scope = torch.NewDisposeScope();
@@ -80,25 +88,61 @@ internal sealed class ModelRunner(LlavaForConditionalGeneration model, KvCache c
         {
             if (!chunk.IsDecode && chunk.ProducesToken) Release(chunk.Sequence);
         }
-
-        var rows = new int[plan.Count];
-        var wanted = new List<long>(plan.Count);
-        for (var i = 0; i < plan.Count; i++)
-        {
-            rows[i] = plan[i].ProducesToken ? wanted.Count : -1;
-            if (plan[i].ProducesToken) wanted.Add(i);
-        }
-        if (wanted.Count == 0) return rows;
-        var selected = wanted.Count == plan.Count ? logits : logits.index_select(0, torch.tensor(wanted.ToArray(), device: logits.device));
-        var size = wanted.Count * _vocabSize;
-        // One buffer reused across steps: per-row arrays of 32k floats would be large-object-heap garbage every step.
-        if (_logits.Length < size) _logits = new float[size];
-        selected.cpu().data<float>().CopyTo(_logits.AsSpan(0, size), 0, 0);
-        return rows;
+        return Select(plan, logits);
     }
 
-    /// <summary>Logits of one row produced by the last <see cref="Run"/>.</summary>
-    public ReadOnlySpan<float> LogitsRow(int row) => _logits.AsSpan(row * _vocabSize, _vocabSize);
+    /// <summary>
+    /// Brings back what each chunk's choice needs (<see cref="RowNeed"/>), batched by kind: one argmax over all greedy
+    /// rows, one topk over all top-k rows (as wide as the widest), one copy of the rows needed whole.
+    /// </summary>
+    private StepRow[] Select(IReadOnlyList<PlannedChunk> plan, Tensor logits)
+    {
+        var result = new StepRow[plan.Count];
+        var whole = new List<long>(plan.Count);
+        var argmax = new List<long>();
+        var topK = new List<long>();
+        var width = 0;
+        for (var i = 0; i < plan.Count; i++)
+        {
+            var chunk = plan[i];
+            if (!chunk.ProducesToken) continue;
+            var need = deviceSelection && !chunk.KeepsPromptLogits ? RowNeeds.For(chunk.Sequence.Parameters, _vocabSize) : RowNeed.WholeRow;
+            var rows = need switch { RowNeed.ArgMax => argmax, RowNeed.TopK => topK, _ => whole };
+            result[i] = new StepRow(need switch { RowNeed.ArgMax => StepRowKind.Token, RowNeed.TopK => StepRowKind.Candidates, _ => StepRowKind.Logits }, rows.Count);
+            rows.Add(i);
+            if (need == RowNeed.TopK) width = Math.Max(width, chunk.Sequence.Parameters.TopK + 1);
+        }
+
+        if (argmax.Count > 0)
+        {
+            RowsOf(logits, argmax, plan.Count).argmax(1).cpu().data<long>().CopyTo(Rows.TokenSpace(argmax.Count), 0, 0);
+        }
+        if (topK.Count > 0)
+        {
+            var (values, ids) = RowsOf(logits, topK, plan.Count).topk(width, dim: 1);
+            values.cpu().data<float>().CopyTo(Rows.CandidateValueSpace(topK.Count, width), 0, 0);
+            ids.cpu().data<long>().CopyTo(Rows.CandidateIdSpace(topK.Count, width), 0, 0);
+            for (var j = 0; j < topK.Count; j++)
+            {
+                var chunk = (int)topK[j];
+                if (Sampler.TopKDecided(Rows.CandidateValues(j), plan[chunk].Sequence.Parameters)) continue;
+                result[chunk] = new StepRow(StepRowKind.Logits, whole.Count);
+                whole.Add(chunk);
+            }
+        }
+        WholeRowsCopied += whole.Count;
+        if (whole.Count > 0)
+            RowsOf(logits, whole, plan.Count).cpu().data<float>().CopyTo(Rows.LogitsSpace(whole.Count), 0, 0);
+        return result;
+    }
+
+    /// <summary>The rows <paramref name="indices"/> of <paramref name="logits"/> (all <paramref name="count"/> as they are).</summary>
+    private static Tensor RowsOf(Tensor logits, List<long> indices, int count)
+    {
+        var inOrder = indices.Count == count;
+        for (var i = 0; inOrder && i < indices.Count; i++) inOrder = indices[i] == i;
+        return inOrder ? logits : logits.index_select(0, torch.tensor(indices.ToArray(), device: logits.device));
+    }
 
     /// <summary>
     /// Feature rows of the images overlapping positions <paramref name="start"/> onward, as <c>[1, rows, hidden]</c>;

@@ -30,26 +30,25 @@ internal sealed class SequenceOutput
     }
 
     /// <summary>
-    /// Emits the token <paramref name="sequence"/> just accepted (sampled from <paramref name="logits"/>), with the
-    /// final event when it ends the sequence.
+    /// Emits the token <paramref name="sequence"/> just accepted, with the final event when it ends the sequence.
     /// </summary>
+    /// <param name="logprobs">The step's logprobs when the request asked for them; a stop token drops them.</param>
     /// <returns>Whether a finish reason was reached.</returns>
-    public bool Emit(Sequence sequence, ReadOnlySpan<float> logits)
+    public bool Emit(Sequence sequence, StepLogprobs? logprobs)
     {
         var token = sequence.LastToken;
         var generated = sequence.Generated.Count;
         var promptLength = sequence.Prompt.TokenIds.Count;
-        StepLogprobs? logprobs = null;
         FinishReason? finish = null;
         string text;
         if (_stopTokenIds.Contains(token))
         {
             text = _stopStrings.Append(_detokenizer.Flush()) + _stopStrings.Flush();
             finish = FinishReason.Stop;
+            logprobs = null;
         }
         else
         {
-            if (sequence.Parameters.TopLogprobs is { } top) logprobs = LogprobCalculator.Compute(logits, token, top);
             text = _stopStrings.Append(_detokenizer.Append(token));
             if (_stopStrings.Stopped)
                 finish = FinishReason.Stop;

@@ -158,6 +158,6 @@ internal sealed class SchedulerHarness
     private static void Sample(Sequence sequence)
     {
         sequence.Accept(SampledToken);
-        if (sequence.Output.Emit(sequence, [])) sequence.Finish();
+        if (sequence.Output.Emit(sequence, null)) sequence.Finish();
     }
 }
