@@ -185,13 +185,20 @@ public sealed class LlavaForConditionalGeneration : nn.Module
     /// Float32 logits of each chunk's last token, <c>[chunks, vocab]</c>; with <paramref name="allPositions"/>, of
     /// every token, <c>[totalTokens, vocab]</c>.
     /// </returns>
+    /// <param name="indices">
+    /// Where the step's index tensors are uploaded from: a serving loop passes its one reused buffer (and calls
+    /// <see cref="StepIndexBuffer.Begin"/> each step); null uses a buffer of this call's own.
+    /// </param>
     /// <exception cref="ArgumentException">The batch does not fit the embeddings or the cache.</exception>
-    public Tensor ForwardCached(Tensor inputsEmbeds, ForwardBatch batch, KvCache cache, bool allPositions = false)
+    public Tensor ForwardCached(Tensor inputsEmbeds, ForwardBatch batch, KvCache cache, bool allPositions = false,
+        StepIndexBuffer? indices = null)
     {
         ValidateBatch(inputsEmbeds, batch, cache);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var hidden = language_model.model.ForwardCached(inputsEmbeds.to(DType, Device), batch, cache, allPositions);
+        using var ownIndices = indices is null ? new StepIndexBuffer(Device) : null;
+        var hidden = language_model.model.ForwardCached(inputsEmbeds.to(DType, Device), batch, cache, allPositions,
+            indices ?? ownIndices!);
         var logits = language_model.Logits(hidden);
         foreach (var chunk in batch.Chunks)
             cache.SetLength(chunk.Slot, chunk.StartPosition + chunk.Length);

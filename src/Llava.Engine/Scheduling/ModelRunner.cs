@@ -2,6 +2,7 @@ using Llava.Engine.Caching;
 using Llava.Engine.Generation;
 using Llava.Engine.Sampling;
 using Llava.Model;
+using Llava.Model.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -19,6 +20,7 @@ internal sealed class ModelRunner(LlavaForConditionalGeneration model, KvCache c
 {
     private readonly int _vocabSize = model.Config.Text.VocabSize;
     private readonly Dictionary<Sequence, PrefillInput> _prefills = [];
+    private readonly StepIndexBuffer _indices = new(model.Device);
 
     /// <summary>Logits rows copied whole to the host so far: what device selection saves, for tests and diagnosis.</summary>
     public long WholeRowsCopied { get; private set; }
@@ -69,79 +71,90 @@ internal sealed class ModelRunner(LlavaForConditionalGeneration model, KvCache c
     /// as the device's argmax and top-k rows as their k + 1 best logits, every other row (and every row with it off)
     /// whole. Prefill inputs whose last chunk ran are freed.
     /// </summary>
+    /// <remarks>
+    /// The step's index data reaches the device in two uploads through the one <see cref="StepIndexBuffer"/> (on a GPU
+    /// non-blocking copies from pinned memory): the decode token ids with the row selections, then the packed batch's
+    /// indices. Reading the results back is the step's only wait for the device, which is what lets the next step
+    /// reuse the buffer.
+    /// </remarks>
     public StepRow[] Run(IReadOnlyList<PlannedChunk> plan)
     {
         using var inference = torch.inference_mode(true);
         using var scope = torch.NewDisposeScope();
-        var decodeIds = plan.TakeWhile(c => c.IsDecode).Select(c => (long)c.Sequence.LastToken).ToArray();
-        var parts = new List<Tensor>(plan.Count - decodeIds.Length + 1);
-        if (decodeIds.Length > 0) parts.Add(model.EmbedTokens(torch.tensor(decodeIds, device: model.Device)));
-        foreach (var chunk in plan.Skip(decodeIds.Length))
+        _indices.Begin();
+        var decodes = plan.TakeWhile(c => c.IsDecode).Count();
+        var selection = Classify(plan);
+        var host = new long[decodes + selection.IndexCount];
+        for (var i = 0; i < decodes; i++) host[i] = plan[i].Sequence.LastToken;
+        selection.WriteIndices(host.AsSpan(decodes));
+        var uploaded = _indices.Upload(host);
+        selection.Uploaded = uploaded.narrow(0, decodes, selection.IndexCount);
+
+        var parts = new List<Tensor>(plan.Count - decodes + 1);
+        if (decodes > 0) parts.Add(model.EmbedTokens(uploaded.narrow(0, 0, decodes)));
+        foreach (var chunk in plan.Skip(decodes))
         {
             var input = _prefills[chunk.Sequence];
             parts.Add(input.Embeddings.narrow(0, chunk.Start - input.Start, chunk.Length));
         }
         var embeds = parts.Count == 1 ? parts[0] : torch.cat(parts, 0);
         var batch = new ForwardBatch(plan.Select(c => new SequenceChunk(c.Sequence.Slot, c.Start, c.Length)).ToList());
-        var logits = model.ForwardCached(embeds, batch, cache);
+        var logits = model.ForwardCached(embeds, batch, cache, indices: _indices);
         foreach (var chunk in plan)
         {
             if (!chunk.IsDecode && chunk.ProducesToken) Release(chunk.Sequence);
         }
-        return Select(plan, logits);
+        return Select(plan, logits, selection);
     }
 
-    /// <summary>
-    /// Brings back what each chunk's choice needs (<see cref="RowNeed"/>), batched by kind: one argmax over all greedy
-    /// rows, one topk over all top-k rows (as wide as the widest), one copy of the rows needed whole.
-    /// </summary>
-    private StepRow[] Select(IReadOnlyList<PlannedChunk> plan, Tensor logits)
+    /// <summary>Which rows need what (<see cref="RowNeed"/>); a prompt whose logits are kept needs its row whole.</summary>
+    private RowSelection Classify(IReadOnlyList<PlannedChunk> plan)
     {
-        var result = new StepRow[plan.Count];
-        var whole = new List<long>(plan.Count);
-        var argmax = new List<long>();
-        var topK = new List<long>();
-        var width = 0;
+        var selection = new RowSelection(plan.Count);
         for (var i = 0; i < plan.Count; i++)
         {
             var chunk = plan[i];
             if (!chunk.ProducesToken) continue;
             var need = deviceSelection && !chunk.KeepsPromptLogits ? RowNeeds.For(chunk.Sequence.Parameters, _vocabSize) : RowNeed.WholeRow;
-            var rows = need switch { RowNeed.ArgMax => argmax, RowNeed.TopK => topK, _ => whole };
-            result[i] = new StepRow(need switch { RowNeed.ArgMax => StepRowKind.Token, RowNeed.TopK => StepRowKind.Candidates, _ => StepRowKind.Logits }, rows.Count);
-            rows.Add(i);
-            if (need == RowNeed.TopK) width = Math.Max(width, chunk.Sequence.Parameters.TopK + 1);
+            selection.Add(i, need, chunk.Sequence.Parameters.TopK);
         }
+        return selection;
+    }
 
-        if (argmax.Count > 0)
+    /// <summary>
+    /// Brings back what each chunk's choice needs, batched by kind: one argmax over all greedy rows, one topk over all
+    /// top-k rows (as wide as the widest), one copy of the rows needed whole.
+    /// </summary>
+    private StepRow[] Select(IReadOnlyList<PlannedChunk> plan, Tensor logits, RowSelection selection)
+    {
+        var result = selection.Result;
+        if (selection.ArgMax.Count > 0)
+            selection.RowsOf(logits, RowNeed.ArgMax).argmax(1).cpu().data<long>().CopyTo(Rows.TokenSpace(selection.ArgMax.Count), 0, 0);
+        var whole = selection.Whole;
+        var tied = false;
+        if (selection.TopK.Count > 0)
         {
-            RowsOf(logits, argmax, plan.Count).argmax(1).cpu().data<long>().CopyTo(Rows.TokenSpace(argmax.Count), 0, 0);
-        }
-        if (topK.Count > 0)
-        {
-            var (values, ids) = RowsOf(logits, topK, plan.Count).topk(width, dim: 1);
-            values.cpu().data<float>().CopyTo(Rows.CandidateValueSpace(topK.Count, width), 0, 0);
-            ids.cpu().data<long>().CopyTo(Rows.CandidateIdSpace(topK.Count, width), 0, 0);
-            for (var j = 0; j < topK.Count; j++)
+            var count = selection.TopK.Count;
+            var (values, ids) = selection.RowsOf(logits, RowNeed.TopK).topk(selection.Width, dim: 1);
+            values.cpu().data<float>().CopyTo(Rows.CandidateValueSpace(count, selection.Width), 0, 0);
+            ids.cpu().data<long>().CopyTo(Rows.CandidateIdSpace(count, selection.Width), 0, 0);
+            for (var j = 0; j < count; j++)
             {
-                var chunk = (int)topK[j];
+                var chunk = selection.TopK[j];
                 if (Sampler.TopKDecided(Rows.CandidateValues(j), plan[chunk].Sequence.Parameters)) continue;
                 result[chunk] = new StepRow(StepRowKind.Logits, whole.Count);
                 whole.Add(chunk);
+                tied = true;
             }
         }
         WholeRowsCopied += whole.Count;
         if (whole.Count > 0)
-            RowsOf(logits, whole, plan.Count).cpu().data<float>().CopyTo(Rows.LogitsSpace(whole.Count), 0, 0);
+        {
+            // A top-k row whose k-th and (k+1)-th logits tie joins the whole rows: their index is uploaded again.
+            var rows = tied ? logits.index_select(0, _indices.Upload(whole.ConvertAll(i => (long)i).ToArray())) : selection.RowsOf(logits, RowNeed.WholeRow);
+            rows.cpu().data<float>().CopyTo(Rows.LogitsSpace(whole.Count), 0, 0);
+        }
         return result;
-    }
-
-    /// <summary>The rows <paramref name="indices"/> of <paramref name="logits"/> (all <paramref name="count"/> as they are).</summary>
-    private static Tensor RowsOf(Tensor logits, List<long> indices, int count)
-    {
-        var inOrder = indices.Count == count;
-        for (var i = 0; inOrder && i < indices.Count; i++) inOrder = indices[i] == i;
-        return inOrder ? logits : logits.index_select(0, torch.tensor(indices.ToArray(), device: logits.device));
     }
 
     /// <summary>
@@ -179,6 +192,7 @@ internal sealed class ModelRunner(LlavaForConditionalGeneration model, KvCache c
 
     public void Dispose()
     {
+        _indices.Dispose();
         foreach (var input in _prefills.Values) input.Embeddings.Dispose();
         _prefills.Clear();
     }

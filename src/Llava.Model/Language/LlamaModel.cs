@@ -51,10 +51,10 @@ public sealed class LlamaModel : nn.Module
     /// normed hidden states of each chunk's last row, or with <paramref name="allPositions"/> of every row: the
     /// final norm is per token, so selecting first saves work.
     /// </summary>
-    internal Tensor ForwardCached(Tensor inputsEmbeds, ForwardBatch batch, KvCache cache, bool allPositions)
+    internal Tensor ForwardCached(Tensor inputsEmbeds, ForwardBatch batch, KvCache cache, bool allPositions, StepIndexBuffer indices)
     {
         using var scope = NewDisposeScope();
-        var packed = PackedBatch.Build(batch, cache, rotary_emb, _groups, inputsEmbeds.dtype, inputsEmbeds.device);
+        var packed = PackedBatch.Build(batch, cache, rotary_emb, _groups, inputsEmbeds.dtype, inputsEmbeds.device, indices);
         var hidden = inputsEmbeds;
         for (var i = 0; i < layers.Count; i++)
             hidden = layers[i].ForwardCached(hidden, packed, cache, i);

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Llava.Model.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -8,7 +9,8 @@ namespace Llava.Model.Language;
 /// What every decoder layer needs about a packed batch, computed once per forward: rotary cos/sin per token, the
 /// slot and position each token's key and value are written to, the batched attention of the single-token
 /// (decode) chunks, and each longer (prefill) chunk's row range and masking. All index data goes to the device in
-/// one host-to-device copy. Tensors belong to the caller's dispose scope.
+/// one upload through the step's <see cref="StepIndexBuffer"/> (on a GPU one non-blocking copy from pinned memory,
+/// on the CPU none). Tensors belong to the caller's dispose scope.
 /// </summary>
 internal sealed class PackedBatch
 {
@@ -61,7 +63,7 @@ internal sealed class PackedBatch
 
     /// <param name="groups">Query heads per KV head; masks are laid out for grouped queries (see LlamaAttention).</param>
     public static PackedBatch Build(ForwardBatch batch, KvCache cache, RotaryEmbedding rotary, int groups,
-        ScalarType dtype, Device device)
+        ScalarType dtype, Device device, StepIndexBuffer upload)
     {
         var chunks = batch.Chunks;
         var tokens = batch.TotalTokens;
@@ -104,7 +106,7 @@ internal sealed class PackedBatch
         if (tokens != chunks.Count)
             data.AddRange(chunks.Select((chunk, c) => (long)(offsets[c] + chunk.Length - 1)));
 
-        var indices = tensor(data.ToArray(), device: device);
+        var indices = upload.Upload(CollectionsMarshal.AsSpan(data));
         var cursor = 0L;
         Tensor Next(long length)
         {
