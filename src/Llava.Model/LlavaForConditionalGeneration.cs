@@ -125,36 +125,59 @@ public sealed class LlavaForConditionalGeneration : nn.Module
     /// The decoder input for a prompt: embeddings of <paramref name="inputIds"/> (int64 <c>[tokens]</c>) whose
     /// image-token rows are replaced, in order, by the rows of <paramref name="imageFeatures"/>
     /// (<c>[images, ImageSeqLen, hidden]</c>, or <c>[1, rows, hidden]</c> with images of different row counts
-    /// concatenated, or null for a text-only prompt).
+    /// concatenated, or null for a text-only prompt). Ids on a device are read back first; a caller that has them on
+    /// the host should pass them as such.
     /// </summary>
     /// <exception cref="ArgumentException">The number of image tokens does not match the features.</exception>
     public Tensor EmbedPrompt(Tensor inputIds, Tensor? imageFeatures)
     {
         if (inputIds.ndim != 1)
             throw new ArgumentException($"input ids must be one sequence [tokens], got {inputIds.ndim} dims", nameof(inputIds));
+        using var ids = inputIds.to(ScalarType.Int64, CPU);
+        return EmbedPrompt(ids.data<long>().ToArray(), imageFeatures);
+    }
+
+    /// <summary>
+    /// <see cref="EmbedPrompt(Tensor, Tensor?)"/> for ids on the host: the image tokens are counted and found here, so
+    /// nothing is read back from the device (on a GPU, a count or <c>nonzero</c> there would wait for it).
+    /// </summary>
+    /// <exception cref="ArgumentException">The number of image tokens does not match the features.</exception>
+    public Tensor EmbedPrompt(ReadOnlySpan<long> inputIds, Tensor? imageFeatures)
+    {
         var hidden = Config.Text.HiddenSize;
         if (imageFeatures is not null && (imageFeatures.ndim != 3 || imageFeatures.shape[2] != hidden))
             throw new ArgumentException(
                 $"image features must be [images, {Config.ImageSeqLen}, {hidden}], got [{string.Join(", ", imageFeatures.shape)}]",
                 nameof(imageFeatures));
-        using var scope = NewDisposeScope();
-        var ids = inputIds.to(ScalarType.Int64, Device);
-        using var imageTokenId = Config.ImageTokenIdResolved.ToScalar();
-        var isImage = ids.eq(imageTokenId);
-        var imageTokens = isImage.sum().item<long>();
+        var imageTokenId = Config.ImageTokenIdResolved;
+        var imageTokens = 0;
+        foreach (var id in inputIds)
+            if (id == imageTokenId) imageTokens++;
         var images = imageFeatures?.shape[0] ?? 0;
         var featureRows = imageFeatures is null ? 0 : imageFeatures.shape[0] * imageFeatures.shape[1];
         if (imageTokens != featureRows)
             throw new ArgumentException(
-                $"the prompt has {imageTokens} image tokens (id {Config.ImageTokenIdResolved}) but {images} image(s) " +
+                $"the prompt has {imageTokens} image tokens (id {imageTokenId}) but {images} image(s) " +
                 $"provide {featureRows} feature rows", nameof(inputIds));
-        // The image token id may lie outside the embedding table; those rows are overwritten anyway.
-        var embeds = language_model.model.embed_tokens.forward(ids.masked_fill(isImage, Scalars.Zero));
+
+        // One upload: the ids, with image tokens as 0 (the image token id may lie outside the embedding table; those
+        // rows are overwritten anyway), then the image tokens' positions.
+        var tokens = inputIds.Length;
+        var data = new long[tokens + imageTokens];
+        var next = tokens;
+        for (var i = 0; i < tokens; i++)
+        {
+            var isImage = inputIds[i] == imageTokenId;
+            data[i] = isImage ? 0 : inputIds[i];
+            if (isImage) data[next++] = i;
+        }
+        using var scope = NewDisposeScope();
+        var uploaded = tensor(data, device: Device);
+        var embeds = language_model.model.embed_tokens.forward(uploaded.narrow(0, 0, tokens));
         if (imageFeatures is not null && imageTokens > 0)
         {
-            var rows = isImage.nonzero().squeeze(1);
             var features = imageFeatures.reshape(-1, hidden).to(DType, Device);
-            embeds = embeds.index_copy(0, rows, features);
+            embeds = embeds.index_copy(0, uploaded.narrow(0, tokens, imageTokens), features);
         }
         return embeds.MoveToOuterDisposeScope();
     }

@@ -44,7 +44,7 @@ internal sealed class ModelRunner(LlavaForConditionalGeneration model, KvCache c
         {
             var ids = new long[promptLength - start];
             for (var i = 0; i < ids.Length; i++) ids[i] = sequence.Prompt.TokenIds[start + i];
-            parts.Add(model.EmbedPrompt(torch.tensor(ids), ImageRows(sequence, start)));
+            parts.Add(model.EmbedPrompt(ids, ImageRows(sequence, start)));
         }
         if (sequence.PrefillTarget > promptLength)
         {
