@@ -113,18 +113,9 @@ public sealed class Sampler
         EnsureCapacity(k);
         var work = _work.AsSpan(0, k);
         var order = _order.AsSpan(0, k);
-        for (var i = 0; i < k; i++)
-        {
-            work[i] = values[i] / temperature;
-            order[i] = i;
-        }
-        // Equal values (after temperature) go lower id first, as in PartialSortDescending; the device's order of
-        // ties is unspecified. Values arrive sorted, so this insertion sort only moves tokens within equal runs.
-        for (var i = 1; i < k; i++)
-        {
-            for (var j = i; j > 0 && work[order[j]] == work[order[j - 1]] && ids[order[j]] < ids[order[j - 1]]; j--)
-                (order[j], order[j - 1]) = (order[j - 1], order[j]);
-        }
+        for (var i = 0; i < k; i++) work[i] = values[i] / temperature;
+        // Equal values after temperature go lower id first, as in PartialSortDescending.
+        CandidateOrder.Rank(work, ids, order);
         var max = work[order[0]];
         double total = 0;
         if (_params.TopP < 1.0)

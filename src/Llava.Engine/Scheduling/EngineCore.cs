@@ -218,7 +218,9 @@ internal sealed class EngineCore : IDisposable
                 token = sequence.Sampler.Sample(logits, allowed);
             }
             sequence.Accept(token);
-            var logprobs = sequence.Parameters.TopLogprobs is { } top ? LogprobCalculator.Compute(logits, token, top) : null;
+            var logprobs = sequence.Parameters.TopLogprobs is not { } top ? null
+                : row.Logprobs >= 0 ? _runner.Rows.Logprobs(row, token, top)
+                : LogprobCalculator.Compute(logits, token, top);
             if (sequence.Output.Emit(sequence, logprobs)) sequence.Finish();
         }
         catch (Exception e)

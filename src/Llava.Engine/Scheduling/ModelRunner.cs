@@ -116,42 +116,64 @@ internal sealed class ModelRunner(LlavaForConditionalGeneration model, KvCache c
             var chunk = plan[i];
             if (!chunk.ProducesToken) continue;
             var need = deviceSelection && !chunk.KeepsPromptLogits ? RowNeeds.For(chunk.Sequence.Parameters, _vocabSize) : RowNeed.WholeRow;
-            selection.Add(i, need, chunk.Sequence.Parameters.TopK);
+            selection.Add(i, need, chunk.Sequence.Parameters);
         }
         return selection;
     }
 
     /// <summary>
     /// Brings back what each chunk's choice needs, batched by kind: one argmax over all greedy rows, one topk over all
-    /// top-k rows (as wide as the widest), one copy of the rows needed whole.
+    /// top-k rows (as wide as the widest), for the rows among those that want logprobs one log-sum-exp (in double
+    /// precision, as the host computes it) and one topk, and one copy of the rows needed whole.
     /// </summary>
     private StepRow[] Select(IReadOnlyList<PlannedChunk> plan, Tensor logits, RowSelection selection)
     {
         var result = selection.Result;
-        if (selection.ArgMax.Count > 0)
-            selection.RowsOf(logits, RowNeed.ArgMax).argmax(1).cpu().data<long>().CopyTo(Rows.TokenSpace(selection.ArgMax.Count), 0, 0);
         var whole = selection.Whole;
-        var tied = false;
+        var wholeBefore = whole.Count;
+        // A row whose top-k or top logprobs tie at their edge (which tied token is in depends on ids not returned)
+        // is copied whole instead; whole-row sampling and logprobs give it exactly what the host always did.
+        void CopyWhole(int chunk)
+        {
+            if (result[chunk].Kind == StepRowKind.Logits) return;
+            result[chunk] = new StepRow(StepRowKind.Logits, whole.Count);
+            whole.Add(chunk);
+        }
+
+        if (selection.ArgMax.Count > 0)
+            selection.RowsOf(logits, selection.ArgMax).argmax(1).cpu().data<long>().CopyTo(Rows.TokenSpace(selection.ArgMax.Count), 0, 0);
         if (selection.TopK.Count > 0)
         {
             var count = selection.TopK.Count;
-            var (values, ids) = selection.RowsOf(logits, RowNeed.TopK).topk(selection.Width, dim: 1);
+            var (values, ids) = selection.RowsOf(logits, selection.TopK).topk(selection.Width, dim: 1);
             values.cpu().data<float>().CopyTo(Rows.CandidateValueSpace(count, selection.Width), 0, 0);
             ids.cpu().data<long>().CopyTo(Rows.CandidateIdSpace(count, selection.Width), 0, 0);
             for (var j = 0; j < count; j++)
             {
                 var chunk = selection.TopK[j];
-                if (Sampler.TopKDecided(Rows.CandidateValues(j), plan[chunk].Sequence.Parameters)) continue;
-                result[chunk] = new StepRow(StepRowKind.Logits, whole.Count);
-                whole.Add(chunk);
-                tied = true;
+                if (!Sampler.TopKDecided(Rows.CandidateValues(j), plan[chunk].Sequence.Parameters)) CopyWhole(chunk);
+            }
+        }
+        if (selection.Logprobs.Count > 0)
+        {
+            var count = selection.Logprobs.Count;
+            var rows = selection.RowsOf(logits, selection.Logprobs);
+            rows.to(ScalarType.Float64).logsumexp(1).cpu().data<double>().CopyTo(Rows.LogSumExpSpace(count), 0, 0);
+            var (values, ids) = rows.topk(selection.LogprobWidth, dim: 1);
+            values.cpu().data<float>().CopyTo(Rows.TopValueSpace(count, selection.LogprobWidth), 0, 0);
+            ids.cpu().data<long>().CopyTo(Rows.TopIdSpace(count, selection.LogprobWidth), 0, 0);
+            for (var j = 0; j < count; j++)
+            {
+                var chunk = selection.Logprobs[j];
+                if (!LogprobCalculator.TopDecided(Rows.TopValues(j), plan[chunk].Sequence.Parameters.TopLogprobs!.Value)) CopyWhole(chunk);
             }
         }
         WholeRowsCopied += whole.Count;
         if (whole.Count > 0)
         {
-            // A top-k row whose k-th and (k+1)-th logits tie joins the whole rows: their index is uploaded again.
-            var rows = tied ? logits.index_select(0, _indices.Upload(whole.ConvertAll(i => (long)i).ToArray())) : selection.RowsOf(logits, RowNeed.WholeRow);
+            var rows = whole.Count == wholeBefore
+                ? selection.RowsOf(logits, whole)
+                : logits.index_select(0, _indices.Upload(whole.ConvertAll(i => (long)i).ToArray()));
             rows.cpu().data<float>().CopyTo(Rows.LogitsSpace(whole.Count), 0, 0);
         }
         return result;

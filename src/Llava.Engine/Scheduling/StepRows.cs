@@ -1,3 +1,5 @@
+using Llava.Engine.Sampling;
+
 namespace Llava.Engine.Scheduling;
 
 /// <summary>What the last <see cref="ModelRunner.Run"/> brought back to the host for one chunk.</summary>
@@ -16,8 +18,11 @@ internal enum StepRowKind
     Candidates,
 }
 
-/// <summary>One chunk's result: its kind and its index among the step's results of that kind.</summary>
-internal readonly record struct StepRow(StepRowKind Kind, int Index);
+/// <summary>
+/// One chunk's result: its kind and its index among the step's results of that kind, and its index among the rows
+/// whose logprobs the device computed (<see cref="StepRows.Logprobs"/>), or -1.
+/// </summary>
+internal readonly record struct StepRow(StepRowKind Kind, int Index, int Logprobs = -1);
 
 /// <summary>
 /// The host buffers a step's results are copied into, reused across steps: per-row arrays of 32k floats would be
@@ -30,6 +35,10 @@ internal sealed class StepRows(int vocabularySize)
     private float[] _values = [];
     private long[] _ids = [];
     private int _width;
+    private double[] _logSumExps = [];
+    private float[] _topValues = [];
+    private long[] _topIds = [];
+    private int _topWidth;
 
     public ReadOnlySpan<float> Logits(int index) => _logits.AsSpan(index * vocabularySize, vocabularySize);
 
@@ -55,6 +64,35 @@ internal sealed class StepRows(int vocabularySize)
 
     /// <summary>Room for the ids of <see cref="CandidateValueSpace"/>'s candidates.</summary>
     public Span<long> CandidateIdSpace(int rows, int width) => Grow(ref _ids, rows * width);
+
+    public Span<double> LogSumExpSpace(int rows) => Grow(ref _logSumExps, rows);
+
+    /// <summary>Room for <paramref name="rows"/> logprob rows' <paramref name="width"/> best logits.</summary>
+    public Span<float> TopValueSpace(int rows, int width)
+    {
+        _topWidth = width;
+        return Grow(ref _topValues, rows * width);
+    }
+
+    public Span<long> TopIdSpace(int rows, int width) => Grow(ref _topIds, rows * width);
+
+    /// <summary>A logprob row's best raw logits, descending.</summary>
+    public ReadOnlySpan<float> TopValues(int index) => _topValues.AsSpan(index * _topWidth, _topWidth);
+
+    /// <summary>
+    /// The logprobs of a row the device chose from (<see cref="StepRow.Logprobs"/> set), as
+    /// <see cref="LogprobCalculator.Compute"/> gives them from the whole row. The chosen token's raw logit is the
+    /// row's best for a greedy row and among its candidates for a top-k row.
+    /// </summary>
+    public StepLogprobs Logprobs(StepRow row, int token, int topCount)
+    {
+        var top = row.Logprobs;
+        var chosenLogit = row.Kind == StepRowKind.Token
+            ? _topValues[top * _topWidth]
+            : CandidateValues(row.Index)[CandidateIds(row.Index).IndexOf(token)];
+        return LogprobCalculator.FromTop(_logSumExps[top], TopValues(top), _topIds.AsSpan(top * _topWidth, _topWidth), topCount,
+            token, chosenLogit);
+    }
 
     private static Span<T> Grow<T>(ref T[] buffer, int size)
     {

@@ -4,7 +4,8 @@ namespace Llava.Engine.Tests.Sampling;
 
 /// <summary>
 /// <see cref="Sampler.SampleTopK"/> chooses from the k + 1 best logits what <see cref="Sampler.Sample"/> chooses from
-/// the whole row, draw for draw, however the device orders tied values.
+/// the whole row, draw for draw, however the device orders tied values; <see cref="LogprobCalculator.FromTop"/> gives
+/// from a log-sum-exp and the best logits what <see cref="LogprobCalculator.Compute"/> gives from the whole row.
 /// </summary>
 public class TopKCandidateTests
 {
@@ -61,6 +62,32 @@ public class TopKCandidateTests
         float[] values = [2f, upper, MathF.BitDecrement(upper)];
         Assert.False(Sampler.TopKDecided(values, new SamplingParams { TopK = 2, Temperature = temperature }));
         Assert.True(Sampler.TopKDecided(values, new SamplingParams { TopK = 2, Temperature = 1 }));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(5)]
+    [InlineData(20)]
+    public void LogprobsFromTheBestLogitsEqualTheWholeRows(int topCount)
+    {
+        var random = new Random(topCount);
+        for (var row = 0; row < 20; row++)
+        {
+            var logits = Enumerable.Range(0, 300).Select(_ => random.Next(-80, 80) / 8f).ToArray();
+            var (values, ids) = DeviceTopK(logits, topCount + 1);
+            if (!LogprobCalculator.TopDecided(values, topCount))
+            {
+                Assert.Equal(values[topCount - 1], values[topCount]);
+                continue;
+            }
+            using var logSumExp = TorchSharp.torch.tensor(logits).to(TorchSharp.torch.ScalarType.Float64).logsumexp(0);
+            var chosen = random.Next(logits.Length);
+            var expected = LogprobCalculator.Compute(logits, chosen, topCount);
+            var actual = LogprobCalculator.FromTop(logSumExp.item<double>(), values, ids, topCount, chosen, logits[chosen]);
+            Assert.Equal(expected.Chosen, actual.Chosen);
+            Assert.Equal(expected.Top, actual.Top);
+        }
     }
 
     /// <summary>The <paramref name="count"/> largest values, descending, tied ones in descending id order (the reverse of the sampler's).</summary>

@@ -10,8 +10,9 @@ namespace Llava.Engine.Tests.Scheduling;
 
 /// <summary>
 /// Greedy and top-k rows choose their token from what the device sends back (an argmax, k + 1 candidates) instead of
-/// the whole logits row: the same requests, batched with rows that still need the whole row (grammar, bias,
-/// logprobs, penalties, top-p over the vocabulary), give the same tokens, text and logprobs either way.
+/// the whole logits row, and their logprobs from the device's log-sum-exp and best logits: the same requests, batched
+/// with rows that still need the whole row (grammar, bias, penalties, top-p over the vocabulary), give the same
+/// tokens, text and logprobs either way.
 /// </summary>
 public class DeviceSelectionTests
 {
@@ -29,7 +30,7 @@ public class DeviceSelectionTests
     private static SamplingParams TopK(int k, long seed, double temperature = 0.8) =>
         new() { Temperature = temperature, TopK = k, Seed = seed, MaxTokens = 10, IgnoreEos = true };
 
-    /// <summary>Requests that need only an argmax or the top k: none of their rows is copied whole.</summary>
+    /// <summary>Requests that need only an argmax or the top k (with logprobs or not): none of their rows is copied whole.</summary>
     private static IEnumerable<SamplingParams> DeviceOnly() =>
     [
         Greedy(10),
@@ -39,15 +40,18 @@ public class DeviceSelectionTests
         TopK(40, seed: 3, temperature: 1.3) with { TopP = 0.9 },
         TopK(20, seed: 4) with { MinP = 0.05 },
         TopK(200, seed: 5, temperature: 1.5) with { TopP = 0.8, MinP = 0.01 },
+        Greedy(10) with { TopLogprobs = 0 },
+        Greedy(10) with { TopLogprobs = 3 },
+        TopK(10, seed: 7) with { TopLogprobs = 2 },
+        TopK(5, seed: 11) with { TopLogprobs = 20 },
     ];
 
     /// <summary>Requests whose choice reads the whole row.</summary>
     private static IEnumerable<SamplingParams> WholeRow() =>
     [
         Seeded(10, seed: 6),
-        Greedy(10) with { TopLogprobs = 3 },
-        TopK(10, seed: 7) with { TopLogprobs = 2 },
-        Greedy(10) with { LogitBias = new Dictionary<int, double> { [13] = 5, [29871] = -100 } },
+        Seeded(10, seed: 10) with { TopLogprobs = 4 },
+        Greedy(10) with { LogitBias = new Dictionary<int, double> { [13] = 5, [29871] = -100 }, TopLogprobs = 1 },
         TopK(10, seed: 8) with { RepetitionPenalty = 1.3 },
         Seeded(10, seed: 9) with { IgnoreEos = false, MaxTokens = 60, Grammar = JsonGrammar.FromSchema(SchemaCorpus.Get("flat_required")) },
     ];
@@ -76,8 +80,8 @@ public class DeviceSelectionTests
         var copiedBefore = device.WholeRowsCopied;
         var alone = await Together(device, cases.SelectMany(name => DeviceOnly().Select(parameters => (name, parameters))).ToList());
         Assert.All(alone, result => Assert.Equal(10, result.Tokens.Length));
-        // Rows needing the whole row: only top-k rows whose k-th and (k+1)-th logits happen to tie, which is rare
-        // (the whole-row path copies all of them).
+        // Rows copied whole: only those whose k-th and (k+1)-th logits (or top logprobs and the next) happen to tie,
+        // which is rare (the whole-row path copies all of them).
         var tokens = alone.Sum(result => result.Tokens.Length);
         Assert.InRange(device.WholeRowsCopied - copiedBefore, 0, tokens / 10);
     }
