@@ -68,14 +68,13 @@ internal sealed class ModelRunner(LlavaForConditionalGeneration model, KvCache c
     /// <summary>
     /// One packed forward over <paramref name="plan"/> (decode chunks first, as <see cref="Scheduler"/> orders them).
     /// Returns, per chunk, where its result lies in <see cref="Rows"/>: with device selection on, greedy rows come back
-    /// as the device's argmax and top-k rows as their k + 1 best logits, every other row (and every row with it off)
-    /// whole. Prefill inputs whose last chunk ran are freed.
+    /// as the device's argmax and top-k rows as their k + 1 best logits (with logprobs, also the row's log-sum-exp and
+    /// best logits), every other row (and every row with it off) whole. Prefill inputs whose last chunk ran are freed.
     /// </summary>
     /// <remarks>
     /// The step's index data reaches the device in two uploads through the one <see cref="StepIndexBuffer"/> (on a GPU
     /// non-blocking copies from pinned memory): the decode token ids with the row selections, then the packed batch's
-    /// indices. Reading the results back is the step's only wait for the device, which is what lets the next step
-    /// reuse the buffer.
+    /// indices.
     /// </remarks>
     public StepRow[] Run(IReadOnlyList<PlannedChunk> plan)
     {

@@ -8,25 +8,29 @@ namespace Llava.Model.Tensors;
 /// across steps so a step allocates no host memory for them. On a CUDA device the buffer is pinned and each
 /// <see cref="Upload"/> is one non-blocking copy that the device's stream orders before the kernels reading it; on
 /// the CPU the returned tensor is the buffer region itself, with no copy. One code path for both: only
-/// <see cref="Upload"/>'s last line tells them apart.
+/// <see cref="Upload"/>'s last line and <see cref="Begin"/>'s wait tell them apart.
 /// </summary>
-/// <remarks>
-/// Regions handed out since the last <see cref="Begin"/> are never overwritten. <see cref="Begin"/> reuses them, so
-/// the caller must have waited for the device since (an engine step does: it reads its results back), or a pending
-/// copy could read the next step's values. Not thread-safe: one owner, one thread.
-/// </remarks>
+/// <remarks>Not thread-safe: one owner, one thread.</remarks>
 public sealed class StepIndexBuffer(Device device) : IDisposable
 {
-    private readonly bool _copies = device.type != DeviceType.CPU;
+    private readonly bool _pinned = device.type == DeviceType.CUDA;
     private Tensor _host = empty(0, ScalarType.Int64).DetachFromDisposeScope();
     private long _used;
 
-    /// <summary>Starts a step: the regions handed out before may be reused (see the remarks).</summary>
-    public void Begin() => _used = 0;
+    /// <summary>
+    /// Starts a step: the regions handed out before are reused. On a CUDA device it first waits for the device, so no
+    /// copy still pending reads the new values; after a step that read its results back (every step that samples a
+    /// token) there is nothing left to wait for.
+    /// </summary>
+    public void Begin()
+    {
+        if (_pinned) cuda.synchronize(device);
+        _used = 0;
+    }
 
     /// <summary>
-    /// <paramref name="values"/> as an int64 tensor on the device, in the caller's dispose scope, valid until the
-    /// <see cref="Begin"/> after the caller last waited for the device.
+    /// <paramref name="values"/> as an int64 tensor on the device, in the caller's dispose scope, valid until the next
+    /// <see cref="Begin"/>.
     /// </summary>
     public Tensor Upload(ReadOnlySpan<long> values)
     {
@@ -35,7 +39,7 @@ public sealed class StepIndexBuffer(Device device) : IDisposable
         // TorchSharp's accessor rejects an empty tensor (a step may upload nothing).
         if (values.Length > 0) region.data<long>().CopyFrom(values);
         _used += values.Length;
-        return _copies ? region.to(device, non_blocking: true) : region;
+        return device.type == DeviceType.CPU ? region : region.to(device, non_blocking: _pinned);
     }
 
     /// <summary>
@@ -46,7 +50,7 @@ public sealed class StepIndexBuffer(Device device) : IDisposable
     {
         using var scope = NewDisposeScope();
         var buffer = empty(Math.Max(needed, 2 * _host.shape[0] + 1024), ScalarType.Int64);
-        if (_copies) buffer = buffer.pin_memory();
+        if (_pinned) buffer = buffer.pin_memory();
         _host.Dispose();
         _host = buffer.DetachFromDisposeScope();
         _used = 0;
