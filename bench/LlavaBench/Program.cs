@@ -1,6 +1,8 @@
+using Llava.Model.Tensors;
 using LlavaBench;
 using LlavaServer.Cli;
 
+LibtorchEnvironment.PreferHugePages();
 if (args.Any(a => a is "--help" or "-h"))
 {
     Console.WriteLine(BenchOptions.Usage);

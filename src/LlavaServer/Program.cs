@@ -2,8 +2,10 @@ using Llava.Engine.Prompting;
 using Llava.Engine.Templating;
 using Llava.Model;
 using LlavaServer.Cli;
+using Llava.Model.Tensors;
 using LlavaServer.Hosting;
 
+LibtorchEnvironment.PreferHugePages();
 try
 {
     if (args is ["generate", .. var generateArgs])

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Llava.Model.Tensors;
 
 namespace Llava.Training.Cli;
 
@@ -9,17 +9,7 @@ namespace Llava.Training.Cli;
 /// working thread needs. Must run before the first tensor operation loads libtorch; an explicit
 /// <c>OMP_WAIT_POLICY</c> in the environment wins.
 /// </summary>
-internal static partial class ThreadWaitPolicy
+internal static class ThreadWaitPolicy
 {
-    private const string Variable = "OMP_WAIT_POLICY";
-
-    public static void PreferPassive()
-    {
-        // .NET keeps its own copy of the environment on Unix; native code only sees variables set through libc.
-        if (OperatingSystem.IsWindows() || Environment.GetEnvironmentVariable(Variable) is not null) return;
-        _ = SetEnv(Variable, "PASSIVE", overwrite: 0);
-    }
-
-    [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int SetEnv(string name, string value, int overwrite);
+    public static void PreferPassive() => LibtorchEnvironment.SetDefault("OMP_WAIT_POLICY", "PASSIVE");
 }
