@@ -86,6 +86,44 @@ public sealed class TrainerTests : IClassFixture<TrainerTests.Setup>
         Assert.Contains("language_model.lm_head.weight", changed);
     }
 
+    [Theory]
+    [InlineData(TrainingStage.Pretrain)]
+    [InlineData(TrainingStage.Finetune)]
+    public void With_the_vision_tower_trained_a_step_changes_exactly_the_layers_llava_reads(TrainingStage stage)
+    {
+        using var model = _setup.Tiny.LoadModel();
+        var samples = _setup.Tiny.Samples(model, stage == TrainingStage.Pretrain ? ShapesDataset.Pretrain : ShapesDataset.Instruct);
+        using var before = new ParameterSnapshot(model);
+        var objective = new LanguageObjective(model, stage, samples, [], _setup.Tiny.Images, trainVisionTower: true);
+        new Trainer(model, objective, Options(2), TextWriter.Null).Run(_setup.Tiny.ModelDir, _setup.Tiny.Scratch("vision-" + stage.Name()));
+
+        // Features come from layer vision_feature_layer (-2: the output of all but the last encoder layer), so the
+        // last layer and post_layernorm get no gradient: they must neither change nor be counted as trained.
+        var changed = before.Changed(model);
+        var used = model.Config.VisionFeatureLayerIndex;
+        var layers = model.Config.Vision.NumHiddenLayers;
+        Assert.Contains("vision_tower.vision_model.embeddings.patch_embedding.weight", changed);
+        Assert.Contains("vision_tower.vision_model.pre_layrnorm.weight", changed);
+        for (var layer = 0; layer < layers; layer++)
+        {
+            var prefix = $"vision_tower.vision_model.encoder.layers.{layer}.";
+            Assert.Equal(layer < used, changed.Any(name => name.StartsWith(prefix, StringComparison.Ordinal)));
+        }
+        Assert.DoesNotContain(changed, name => name.StartsWith("vision_tower.vision_model.post_layernorm.", StringComparison.Ordinal));
+        Assert.DoesNotContain(objective.Parameters, p => p.grad is null);
+        Assert.Equal(stage == TrainingStage.Finetune, changed.Contains("language_model.lm_head.weight"));
+    }
+
+    [Theory]
+    [InlineData(TrainingStage.Lm)]
+    [InlineData(TrainingStage.Clip)]
+    public void Only_the_llava_stages_can_train_the_vision_tower_alongside(TrainingStage stage)
+    {
+        using var model = _setup.Tiny.LoadModel();
+        var error = Assert.Throws<ArgumentException>(() => TrainingStages.Unfreeze(model, stage, visionTower: true));
+        Assert.Contains(stage.Name(), error.Message);
+    }
+
     [Fact]
     public void A_few_steps_lower_the_loss_on_a_fixed_batch()
     {

@@ -28,6 +28,7 @@ public static class TrainCommand
           --lr X (1e-3)   --min-lr-ratio X (0.1)   --warmup X (0.05)   --weight-decay X (0)   --max-grad-norm X (1)
           --seed N (1)    --val-every N (0: end only)   --checkpoint-every N (0: none)   --keep-checkpoints N (2)
           --group-by-length    batch samples of similar length (less padding)
+          --train-vision-tower pretrain/finetune: the vision tower learns too (up to vision_feature_layer)
           --hard-negatives N   clip only: --data is a scenes.json (captions + boxes); add N near-miss captions per image
           --resume        continue from the newest checkpoint in --out
           --threads N     CPU threads for TorchSharp (default: all cores)
@@ -92,7 +93,7 @@ public static class TrainCommand
         }
         var records = Report(TrainingData.Conversations(LlavaJson.Read(request.Data), encoder, images, maxLength), request.Data, output, issuesLog);
         var validation = request.Validation is null ? [] : Report(TrainingData.Conversations(LlavaJson.Read(request.Validation), encoder, images, maxLength), request.Validation, output, issuesLog);
-        return new LanguageObjective(model, request.Stage, records, validation, images);
+        return new LanguageObjective(model, request.Stage, records, validation, images, request.Options.TrainVisionTower);
     }
 
     private static List<T> Report<T>((List<T> Samples, List<RecordIssue> Issues) loaded, string source, TextWriter output, string log)

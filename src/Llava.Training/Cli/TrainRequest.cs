@@ -35,6 +35,7 @@ public sealed record TrainRequest(TrainingStage Stage, string Model, string Data
             CheckpointEvery = args.Int("checkpoint-every", 0),
             KeepCheckpoints = args.Int("keep-checkpoints", 2),
             GroupByLength = args.Flag("group-by-length"),
+            TrainVisionTower = args.Flag("train-vision-tower"),
         };
         try
         {

@@ -23,7 +23,7 @@ public sealed class LanguageObjective : ITrainingObjective
     private readonly ImageStore? _images;
 
     public LanguageObjective(LlavaForConditionalGeneration model, TrainingStage stage, IReadOnlyList<TokenSample> train,
-        IReadOnlyList<TokenSample> validation, ImageStore? images)
+        IReadOnlyList<TokenSample> validation, ImageStore? images, bool trainVisionTower = false)
     {
         if (stage == TrainingStage.Clip)
             throw new ArgumentException("the clip stage has its own objective", nameof(stage));
@@ -34,7 +34,7 @@ public sealed class LanguageObjective : ITrainingObjective
         _validation = validation;
         _images = images;
         Name = stage.Name();
-        Parameters = TrainingStages.Unfreeze(model, stage);
+        Parameters = TrainingStages.Unfreeze(model, stage, trainVisionTower);
         TrainingLengths = train.Select(s => s.Encoded.Ids.Length).ToList();
     }
 

@@ -157,7 +157,8 @@ public sealed class Trainer(LlavaForConditionalGeneration model, ITrainingObject
     }
 
     private TrainerState State(int step, int totalSteps) => new(objective.Name, step, totalSteps, options.BatchSize,
-        options.GradientAccumulation, options.Seed, objective.TrainingSamples, options.LearningRate, options.GroupByLength);
+        options.GradientAccumulation, options.Seed, objective.TrainingSamples, options.LearningRate, options.GroupByLength,
+        options.TrainVisionTower);
 
     private void SaveCheckpoint(AdamW optimizer, string modelSourceDir, string outDir, int step, int totalSteps,
         ProgressBar progress)

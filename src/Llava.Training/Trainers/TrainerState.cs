@@ -4,7 +4,7 @@ namespace Llava.Training.Trainers;
 
 /// <summary>What a checkpoint records besides the weights, so a resumed run continues the same schedule and data order.</summary>
 public sealed record TrainerState(string Stage, int Step, int TotalSteps, int BatchSize, int GradientAccumulation, int Seed,
-    int TrainingSamples, double LearningRate, bool GroupByLength)
+    int TrainingSamples, double LearningRate, bool GroupByLength, bool TrainVisionTower = false)
 {
     public const string FileName = "trainer_state.json";
     public const string OptimizerFileName = "optimizer.bin";

@@ -27,6 +27,14 @@ public sealed record TrainingOptions
 
     public double MaxGradNorm { get; init; } = 1.0;
 
+    /// <summary>
+    /// Pretrain and finetune: the vision tower learns too (up to <c>vision_feature_layer</c>), as later LLaVA recipes
+    /// (LLaVA-NeXT, OneVision) train it in stage 2 and captioning pretraining (CapPa) trains a tower from scratch. The
+    /// language loss then shapes the very patch features the projector reads; a contrastive stage shapes only the
+    /// class token after the last layer, which LLaVA never reads.
+    /// </summary>
+    public bool TrainVisionTower { get; init; }
+
     /// <summary>Seeds the data order (and nothing else: weights come from the input model).</summary>
     public int Seed { get; init; } = 1;
 
