@@ -1,6 +1,10 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Llava.Engine.Generation;
 using Llava.TestSupport;
+using LlavaServer.Hosting;
+using LlavaServer.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LlavaServer.Tests;
 
@@ -78,23 +82,44 @@ public sealed class RequestLimitTests(LimitedServer server) : IDisposable
     [Fact]
     public async Task AFullQueueRefusesAnImageRequestBeforeDecodingIt()
     {
-        var running = await Sse.PostStreamAsync(_client, "/v1/chat/completions", TestData.Json(TestData.SlotHoldingStream()));
-        Assert.Equal(HttpStatusCode.OK, running.StatusCode);
-        var body = await running.Content.ReadAsStreamAsync();
-        Assert.Contains("\"role\":\"assistant\"", await Sse.ReadOneEventAsync(body));
-        var waiting = Sse.PostStreamAsync(_client, "/v1/chat/completions", TestData.Json(TestData.SlotHoldingStream()));
-        Assert.True(await Eventually.TrueAsync(() => server.Engine.WaitingCount == 1), "the second request never queued");
+        // A server of its own whose engine is held inside sampling the first request until the test lets go, so the
+        // one decode slot and the one waiting place stay taken however slowly this machine runs (a stream of many
+        // tokens instead could finish first on a starved machine, and the next request would find room).
+        const long heldSeed = 4243;
+        using var release = new ManualResetEventSlim();
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var limited = await LoopbackServer.StartAsync(
+            ["--model", RepoPaths.FixtureModel, "--max-num-seqs", "1", "--max-waiting-requests", "1"],
+            configureServices: services => services.AddSingleton<EngineLoader>((options, logger) => LlavaEngine.Load(options with
+            {
+                FaultInjector = (point, parameters) =>
+                {
+                    if (point != EngineFaultPoint.Sampling || parameters.Seed != heldSeed) return;
+                    held.TrySetResult();
+                    release.Wait();
+                },
+            }, logger)));
+        using var client = limited.CreateClient();
+        Task<HttpResponseMessage> Post(JsonNode body) => client.PostAsync("/v1/chat/completions", TestData.Json(body));
+        var first = TestData.TextChat("Hello", 2);
+        first["seed"] = heldSeed;
+        var running = Post(first);
+        await held.Task.WaitAsync(TimeSpan.FromMinutes(5));
+        var waiting = Post(TestData.TextChat("Hello", 2));
+        Assert.True(await Eventually.TrueAsync(() => limited.Engine.WaitingCount == 1), "the second request never queued");
 
         // Decoding this corrupt image would answer 400; a request refused first for the full queue never decodes it.
         var corrupt = CraftedPng.Solid(32, 32)[..60];
-        using var refused = await PostAsync("/v1/chat/completions", ImageChat(corrupt));
-        var error = await ErrorEnvelope.AssertAsync(refused, HttpStatusCode.TooManyRequests, "rate_limit_exceeded");
-        Assert.Equal("rate_limit_exceeded", error.GetProperty("code").GetString());
+        using (var refused = await Post(ImageChat(corrupt)))
+        {
+            var error = await ErrorEnvelope.AssertAsync(refused, HttpStatusCode.TooManyRequests, "rate_limit_exceeded");
+            Assert.Equal("rate_limit_exceeded", error.GetProperty("code").GetString());
+        }
 
-        running.Dispose();
+        release.Set();
+        (await running).Dispose();
         (await waiting).Dispose();
-        Assert.True(await Eventually.TrueAsync(() => server.Engine.RunningCount == 0 && server.Engine.WaitingCount == 0));
-        using var decoded = await PostAsync("/v1/chat/completions", ImageChat(corrupt));
+        using var decoded = await Post(ImageChat(corrupt));
         await ErrorEnvelope.AssertAsync(decoded, HttpStatusCode.BadRequest, InvalidRequest, "messages");
     }
 }
