@@ -23,17 +23,22 @@ public static class ProcessMemory
         }
     }
 
-    /// <summary>Peak resident set size in bytes since start or the last <see cref="ResetPeak"/>; null off Linux.</summary>
-    public static long? PeakBytes() => StatusBytes("VmHWM:");
-
-    /// <summary>Resident set size in bytes; null off Linux.</summary>
-    public static long? CurrentBytes() => StatusBytes("VmRSS:");
-
-    private static long? StatusBytes(string field)
+    /// <summary>
+    /// The peak resident set size since start or the last <see cref="ResetPeak"/> and the current one, in bytes,
+    /// from one read of <c>/proc/self/status</c> — the kernel reports a peak no lower than the RSS it reports beside
+    /// it, while two reads let other threads grow the RSS past the first read's peak. Nulls off Linux.
+    /// </summary>
+    public static (long? Peak, long? Current) Read()
     {
         const string path = "/proc/self/status";
-        if (!File.Exists(path)) return null;
-        var line = File.ReadLines(path).FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
+        if (!File.Exists(path)) return (null, null);
+        var lines = File.ReadAllLines(path);
+        return (Field(lines, "VmHWM:"), Field(lines, "VmRSS:"));
+    }
+
+    private static long? Field(string[] lines, string field)
+    {
+        var line = lines.FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
         var kilobytes = line?[field.Length..].Trim().Split(' ')[0];
         return long.TryParse(kilobytes, NumberStyles.None, CultureInfo.InvariantCulture, out var kb) ? kb * 1024 : null;
     }

@@ -66,9 +66,9 @@ public static class RealScaleQuestion
             tokens++;
         }
         var answerSeconds = Stopwatch.GetElapsedTime(asking).TotalSeconds;
-        var peak = ProcessMemory.PeakBytes();
+        var (peak, current) = ProcessMemory.Read();
         return new RealScaleRun(dtype, loadSeconds, prompt.TokenIds.Count, tokens, firstToken, answerSeconds, peak,
-            ProcessMemory.CurrentBytes(), peakReset, Targets(loadSeconds, answerSeconds, peak));
+            current, peakReset, Targets(loadSeconds, answerSeconds, peak));
     }
 
     private static IReadOnlyList<TargetCheck> Targets(double loadSeconds, double answerSeconds, long? peakBytes) =>
