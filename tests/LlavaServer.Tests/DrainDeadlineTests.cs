@@ -1,9 +1,7 @@
 using System.Net;
 using System.Text.Json;
-using Llava.Engine.Generation;
 using Llava.TestSupport;
 using LlavaServer.Hosting;
-using LlavaServer.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LlavaServer.Tests;
@@ -20,19 +18,8 @@ public sealed class DrainDeadlineTests
     [Fact]
     public async Task RequestsStillRunningAtTheDeadlineEndWithServerShuttingDown()
     {
-        using var release = new ManualResetEventSlim();
-        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await LoopbackServer.StartAsync(
-            ["--model", RepoPaths.FixtureModel, "--shutdown-drain-seconds", "1"],
-            configureServices: services => services.AddSingleton<EngineLoader>((options, logger) => LlavaEngine.Load(options with
-            {
-                FaultInjector = (point, parameters) =>
-                {
-                    if (point != EngineFaultPoint.Sampling || parameters.Seed != HeldSeed) return;
-                    held.TrySetResult();
-                    release.Wait();
-                },
-            }, logger)));
+        using var hold = new SamplingHold(HeldSeed);
+        await using var server = await hold.StartServerAsync(["--model", RepoPaths.FixtureModel, "--shutdown-drain-seconds", "1"]);
         try
         {
             using var client = server.CreateClient();
@@ -41,7 +28,7 @@ public sealed class DrainDeadlineTests
             using var stream = await Sse.PostStreamAsync(client, "/v1/chat/completions", TestData.Json(streamed));
             var events = await stream.Content.ReadAsStreamAsync();
             Assert.Contains("\"role\":\"assistant\"", await Sse.ReadOneEventAsync(events));
-            await held.Task.WaitAsync(TimeSpan.FromMinutes(5));
+            await hold.Reached.WaitAsync(TimeSpan.FromMinutes(5));
             var plain = TestData.TextChat("Hello", 50);
             plain["seed"] = HeldSeed;
             var answer = client.PostAsync("/v1/chat/completions", TestData.Json(plain));
@@ -59,12 +46,12 @@ public sealed class DrainDeadlineTests
                 (streamError.GetProperty("type").GetString(), streamError.GetProperty("code").GetString()));
             var error = await ErrorEnvelope.AssertAsync(refused, HttpStatusCode.ServiceUnavailable, "server_error");
             Assert.Equal("server_shutting_down", error.GetProperty("code").GetString());
-            release.Set();
+            hold.Release();
             await stopping;
         }
         finally
         {
-            release.Set();
+            hold.Release();
         }
     }
 }

@@ -1,10 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Llava.Engine.Generation;
 using Llava.TestSupport;
-using LlavaServer.Hosting;
-using LlavaServer.TestHost;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace LlavaServer.Tests;
 
@@ -85,26 +81,15 @@ public sealed class RequestLimitTests(LimitedServer server) : IDisposable
         // A server of its own whose engine is held inside sampling the first request until the test lets go, so the
         // one decode slot and the one waiting place stay taken however slowly this machine runs (a stream of many
         // tokens instead could finish first on a starved machine, and the next request would find room).
-        const long heldSeed = 4243;
-        using var release = new ManualResetEventSlim();
-        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var limited = await LoopbackServer.StartAsync(
-            ["--model", RepoPaths.FixtureModel, "--max-num-seqs", "1", "--max-waiting-requests", "1"],
-            configureServices: services => services.AddSingleton<EngineLoader>((options, logger) => LlavaEngine.Load(options with
-            {
-                FaultInjector = (point, parameters) =>
-                {
-                    if (point != EngineFaultPoint.Sampling || parameters.Seed != heldSeed) return;
-                    held.TrySetResult();
-                    release.Wait();
-                },
-            }, logger)));
+        using var hold = new SamplingHold(4243);
+        await using var limited = await hold.StartServerAsync(
+            ["--model", RepoPaths.FixtureModel, "--max-num-seqs", "1", "--max-waiting-requests", "1"]);
         using var client = limited.CreateClient();
         Task<HttpResponseMessage> Post(JsonNode body) => client.PostAsync("/v1/chat/completions", TestData.Json(body));
         var first = TestData.TextChat("Hello", 2);
-        first["seed"] = heldSeed;
+        first["seed"] = hold.Seed;
         var running = Post(first);
-        await held.Task.WaitAsync(TimeSpan.FromMinutes(5));
+        await hold.Reached.WaitAsync(TimeSpan.FromMinutes(5));
         var waiting = Post(TestData.TextChat("Hello", 2));
         Assert.True(await Eventually.TrueAsync(() => limited.Engine.WaitingCount == 1), "the second request never queued");
 
@@ -116,7 +101,7 @@ public sealed class RequestLimitTests(LimitedServer server) : IDisposable
             Assert.Equal("rate_limit_exceeded", error.GetProperty("code").GetString());
         }
 
-        release.Set();
+        hold.Release();
         (await running).Dispose();
         (await waiting).Dispose();
         using var decoded = await Post(ImageChat(corrupt));

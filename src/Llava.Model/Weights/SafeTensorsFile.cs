@@ -45,9 +45,17 @@ public sealed class SafeTensorsFile : IDisposable
     {
         if (!File.Exists(path))
             throw new ModelLoadException($"safetensors file '{path}' not found");
-        var (tensors, metadata) = ReadHeader(path);
         var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
-        return new SafeTensorsFile(path, file, tensors, metadata);
+        try
+        {
+            var (tensors, metadata) = ReadHeader(file, path);
+            return new SafeTensorsFile(path, file, tensors, metadata);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -124,14 +132,8 @@ public sealed class SafeTensorsFile : IDisposable
 
     private void ReadExactly(long offset, Span<byte> destination, string name)
     {
-        while (destination.Length > 0)
-        {
-            var read = RandomAccess.Read(_file, destination, offset);
-            if (read == 0)
-                throw new ModelLoadException($"tensor '{name}' in '{Path}' ends past the end of the file");
-            destination = destination[read..];
-            offset += read;
-        }
+        if (ReadAt(_file, destination, offset) < destination.Length)
+            throw new ModelLoadException($"tensor '{name}' in '{Path}' ends past the end of the file");
     }
 
     private SafeTensorInfo Require(string name) =>
@@ -139,19 +141,19 @@ public sealed class SafeTensorsFile : IDisposable
             ? info
             : throw new ModelLoadException($"tensor '{name}' not found in '{Path}'");
 
-    private static (Dictionary<string, SafeTensorInfo>, Dictionary<string, string>) ReadHeader(string path)
+    private static (Dictionary<string, SafeTensorInfo>, Dictionary<string, string>) ReadHeader(SafeFileHandle file, string path)
     {
-        using var stream = File.OpenRead(path);
-        var fileLength = stream.Length;
+        var fileLength = RandomAccess.GetLength(file);
         Span<byte> lengthBytes = stackalloc byte[8];
-        if (stream.ReadAtLeast(lengthBytes, 8, throwOnEndOfStream: false) < 8)
+        if (ReadAt(file, lengthBytes, 0) < 8)
             throw new ModelLoadException($"'{path}' is not a safetensors file: shorter than its 8-byte header length");
         var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
         if (headerLength > MaxHeaderBytes || (long)headerLength > fileLength - 8)
             throw new ModelLoadException(
                 $"'{path}' is not a safetensors file: header length {headerLength} does not fit a {fileLength}-byte file");
         var header = new byte[headerLength];
-        stream.ReadExactly(header);
+        if (ReadAt(file, header, 8) < header.Length)
+            throw new ModelLoadException($"'{path}' is not a safetensors file: its header ends early");
         var dataStart = 8 + (long)headerLength;
 
         try
@@ -162,6 +164,19 @@ public sealed class SafeTensorsFile : IDisposable
         {
             throw new ModelLoadException($"'{path}' has a malformed safetensors header: {e.Message}", e);
         }
+    }
+
+    /// <returns>The bytes read, fewer than asked only at the end of the file.</returns>
+    private static int ReadAt(SafeFileHandle file, Span<byte> buffer, long offset)
+    {
+        var total = 0;
+        while (total < buffer.Length)
+        {
+            var read = RandomAccess.Read(file, buffer[total..], offset + total);
+            if (read == 0) break;
+            total += read;
+        }
+        return total;
     }
 
     private static (Dictionary<string, SafeTensorInfo>, Dictionary<string, string>) ParseHeader(
