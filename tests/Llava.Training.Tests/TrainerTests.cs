@@ -194,6 +194,40 @@ public sealed class TrainerTests : IClassFixture<TrainerTests.Setup>
     }
 
     [Fact]
+    public void Patch_labels_join_the_contrastive_loss_and_train_a_head_beside_the_vision_tower()
+    {
+        using var model = _setup.Tiny.LoadModel();
+        var scenes = Shapes.SceneAnnotationsJson.Read(Path.Combine(_setup.Tiny.DataDir, ShapesDataset.Scenes));
+        var (captions, issues) = TrainingData.SceneCaptions(scenes, _setup.Tiny.Tokenizer, _setup.Tiny.Images, 64, 0, 1);
+        Assert.Empty(issues);
+        var batch = captions.Take(8).ToList();
+        Assert.All(batch, s => Assert.NotEmpty(s.Objects));
+        using var tower = new ClipTextTower(model.Config.Text.VocabSize, model.Config.Vision.HiddenSize, 16, 1, 16);
+        var plain = new ContrastiveObjective(model, tower, batch, [], _setup.Tiny.Images);
+        var objective = new ContrastiveObjective(model, tower, batch, [], _setup.Tiny.Images, patchLabelWeight: 1);
+        double LossOf(ContrastiveObjective o)
+        {
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            return o.Loss(batch).Loss.item<float>();
+        }
+
+        // An untrained head is near chance on both attributes, which the contrastive loss alone does not contain.
+        var initial = LossOf(objective);
+        var initialPlain = LossOf(plain);
+        Assert.True(initial > LossOf(plain) + 1, $"with patch labels {initial:F3}, without {LossOf(plain):F3}");
+        var head = Assert.IsType<ContrastiveHeads>(objective.Auxiliary).patches;
+        using var headBefore = head.shape.weight.clone();
+        using var before = new ParameterSnapshot(model);
+        new Trainer(model, objective, Options(60, batch: 8), TextWriter.Null).Run(_setup.Tiny.ModelDir, _setup.Tiny.Scratch("patches"));
+
+        var patchLoss = (Before: initial - initialPlain, After: LossOf(objective) - LossOf(plain));
+        Assert.True(patchLoss.After < patchLoss.Before * 0.6, $"patch loss went from {patchLoss.Before:F3} to {patchLoss.After:F3}");
+        Assert.False(head.shape.weight.allclose(headBefore, rtol: 0, atol: 0));
+        Assert.All(before.Changed(model), name => Assert.StartsWith("vision_tower.", name));
+    }
+
+    [Fact]
     public void The_schedule_warms_up_linearly_then_follows_a_cosine_to_the_floor()
     {
         var schedule = new LearningRateSchedule(1.0, totalSteps: 110, warmupSteps: 10, minRatio: 0.1);

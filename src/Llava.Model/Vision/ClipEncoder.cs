@@ -18,11 +18,14 @@ public sealed class ClipEncoder : nn.Module
     }
 
     /// <summary>Runs the first <paramref name="count"/> layers; later layers never influence the selected features.</summary>
-    public Tensor ForwardFirst(Tensor hidden, int count)
+    public Tensor ForwardFirst(Tensor hidden, int count) => ForwardLayers(hidden, 0, count);
+
+    /// <summary>Runs layers <paramref name="start"/> to <paramref name="end"/> (exclusive) on a hidden state.</summary>
+    public Tensor ForwardLayers(Tensor hidden, int start, int end)
     {
         using var scope = NewDisposeScope();
         var current = hidden;
-        for (var i = 0; i < count; i++)
+        for (var i = start; i < end; i++)
             current = layers[i].forward(current);
         return current.alias().MoveToOuterDisposeScope();
     }

@@ -30,6 +30,8 @@ public static class TrainCommand
           --group-by-length    batch samples of similar length (less padding)
           --train-vision-tower pretrain/finetune: the vision tower learns too (up to vision_feature_layer)
           --hard-negatives N   clip only: --data is a scenes.json (captions + boxes); add N near-miss captions per image
+          --patch-labels W     clip only: --data is a scenes.json; also classify each patch's shape and colour from the
+                               boxes (background where none), that loss weighted W
           --resume        continue from the newest checkpoint in --out
           --threads N     CPU threads for TorchSharp (default: all cores)
         """;
@@ -84,12 +86,12 @@ public static class TrainCommand
         }
         if (request.Stage == TrainingStage.Clip)
         {
-            var train = Report(request.HardNegatives > 0
+            var train = Report(request.HardNegatives > 0 || request.PatchLabelWeight > 0
                 ? TrainingData.SceneCaptions(SceneAnnotationsJson.Read(request.Data), tokenizer, images, maxLength, request.HardNegatives, request.Options.Seed)
                 : TrainingData.Captions(LlavaJson.Read(request.Data), tokenizer, images, maxLength), request.Data, output, issuesLog);
             var val = request.Validation is null ? [] : Report(TrainingData.Captions(LlavaJson.Read(request.Validation), tokenizer, images, maxLength), request.Validation, output, issuesLog);
             tower = new ClipTextTower(model.Config.Text.VocabSize, model.Config.Vision.HiddenSize, textHidden: 64, layers: 2, projectionDim: 64);
-            return new ContrastiveObjective(model, tower, train, val, images);
+            return new ContrastiveObjective(model, tower, train, val, images, request.PatchLabelWeight);
         }
         var records = Report(TrainingData.Conversations(LlavaJson.Read(request.Data), encoder, images, maxLength), request.Data, output, issuesLog);
         var validation = request.Validation is null ? [] : Report(TrainingData.Conversations(LlavaJson.Read(request.Validation), encoder, images, maxLength), request.Validation, output, issuesLog);

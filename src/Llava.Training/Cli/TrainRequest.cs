@@ -5,8 +5,10 @@ namespace Llava.Training.Cli;
 /// <summary>Everything one <c>train</c> invocation needs; the demo pipeline builds these directly.</summary>
 /// <param name="HardNegatives">For the clip stage: read <paramref name="Data"/> as scenes.json and add this many
 /// hard-negative captions per image (0: plain caption records).</param>
+/// <param name="PatchLabelWeight">For the clip stage: read <paramref name="Data"/> as scenes.json and add the per-patch
+/// shape and colour loss of <see cref="PatchLabels"/> with this weight (0: none).</param>
 public sealed record TrainRequest(TrainingStage Stage, string Model, string Data, string? Validation, string? Images, string Out,
-    TrainingOptions Options, bool Resume, int Threads, int HardNegatives = 0)
+    TrainingOptions Options, bool Resume, int Threads, int HardNegatives = 0, double PatchLabelWeight = 0)
 {
     public static TrainRequest From(CommandArguments args)
     {
@@ -47,6 +49,6 @@ public sealed record TrainRequest(TrainingStage Stage, string Model, string Data
         }
         return new TrainRequest(stage, args.Required("model"), args.Required("data"), args.Text("val"), args.Text("images"),
             args.Required("out"), options, args.Flag("resume"), args.Int("threads", Environment.ProcessorCount),
-            args.Int("hard-negatives", 0));
+            args.Int("hard-negatives", 0), args.Double("patch-labels", 0));
     }
 }

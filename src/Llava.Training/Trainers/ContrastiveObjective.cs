@@ -1,6 +1,7 @@
 using Llava.Model;
 using Llava.Model.Tensors;
 using Llava.Training.Data;
+using Llava.Training.Shapes;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -9,11 +10,13 @@ namespace Llava.Training.Trainers;
 
 /// <summary>
 /// One image with the ids of its caption and of optional hard-negative captions: near-misses (one attribute changed,
-/// or two objects' attributes swapped) that the image must rank below its own caption.
+/// or two objects' attributes swapped) that the image must rank below its own caption; and, from a scene file, its
+/// objects' boxes for <see cref="PatchLabels"/>.
 /// </summary>
-public sealed record CaptionSample(string Id, string Image, int[] CaptionIds, IReadOnlyList<int[]> NegativeIds)
+public sealed record CaptionSample(string Id, string Image, int[] CaptionIds, IReadOnlyList<int[]> NegativeIds,
+    IReadOnlyList<ObjectAnnotation> Objects)
 {
-    public CaptionSample(string id, string image, int[] captionIds) : this(id, image, captionIds, []) { }
+    public CaptionSample(string id, string image, int[] captionIds) : this(id, image, captionIds, [], []) { }
 }
 
 /// <summary>
@@ -22,7 +25,8 @@ public sealed record CaptionSample(string Id, string Image, int[] CaptionIds, IR
 /// and vice versa. Hard-negative captions join the candidates on the image-to-text side only, as in NegCLIP: random
 /// batches rarely contain two scenes that differ in one attribute, so without them the tower learns whatever tells
 /// scenes apart most cheaply (colours, positions) and little about shapes or which colour goes with which shape.
-/// Trains the whole vision tower plus the <see cref="ClipTextTower"/>.
+/// Trains the whole vision tower plus the <see cref="ClipTextTower"/>; with a <see cref="PatchAttributeHead"/>, adds
+/// its per-patch cross-entropy (<see cref="PatchLabels"/>) on the features LLaVA reads, for the samples with boxes.
 /// </summary>
 public sealed class ContrastiveObjective : ITrainingObjective
 {
@@ -33,9 +37,11 @@ public sealed class ContrastiveObjective : ITrainingObjective
     private readonly IReadOnlyList<CaptionSample> _train;
     private readonly IReadOnlyList<CaptionSample> _validation;
     private readonly ImageStore _images;
+    private readonly (PatchAttributeHead Head, PatchLabels Labels, double Weight)? _patches;
 
+    /// <param name="patchLabelWeight">Weight of the per-patch loss beside the contrastive one; 0 leaves it out.</param>
     public ContrastiveObjective(LlavaForConditionalGeneration model, ClipTextTower tower, IReadOnlyList<CaptionSample> train,
-        IReadOnlyList<CaptionSample> validation, ImageStore images)
+        IReadOnlyList<CaptionSample> validation, ImageStore images, double patchLabelWeight = 0)
     {
         _model = model;
         _tower = tower;
@@ -43,9 +49,19 @@ public sealed class ContrastiveObjective : ITrainingObjective
         _validation = validation;
         _images = images;
         var vision = TrainingStages.Unfreeze(model, TrainingStage.Clip);
-        var towerParameters = tower.parameters().ToList();
-        foreach (var parameter in towerParameters) parameter.requires_grad_(true);
-        Parameters = [.. vision, .. towerParameters];
+        nn.Module auxiliary = tower;
+        if (patchLabelWeight > 0)
+        {
+            var labels = new PatchLabels(train.SelectMany(s => s.Objects));
+            var config = model.Config.Vision;
+            var head = new PatchAttributeHead(config.HiddenSize, labels.ShapeClasses, labels.ColorClasses, config.LayerNormEps);
+            _patches = (head, labels, patchLabelWeight);
+            auxiliary = new ContrastiveHeads(tower, head);
+        }
+        Auxiliary = auxiliary;
+        var auxiliaryParameters = auxiliary.parameters().ToList();
+        foreach (var parameter in auxiliaryParameters) parameter.requires_grad_(true);
+        Parameters = [.. vision, .. auxiliaryParameters];
     }
 
     public string Name => TrainingStage.Clip.Name();
@@ -53,7 +69,7 @@ public sealed class ContrastiveObjective : ITrainingObjective
     public int ValidationSamples => _validation.Count;
     public IReadOnlyList<Parameter> Parameters { get; }
     public IReadOnlyList<int>? TrainingLengths => null;
-    public nn.Module? Auxiliary => _tower;
+    public nn.Module? Auxiliary { get; }
 
     public BatchLoss Loss(IReadOnlyList<int> samples, bool validation)
     {
@@ -66,7 +82,9 @@ public sealed class ContrastiveObjective : ITrainingObjective
         using var scope = NewDisposeScope();
         var vision = _model.vision_tower.vision_model;
         using var pixels = _images.Pixels(batch.Select(s => s.Image).ToList());
-        var hidden = vision.HiddenState(pixels, _model.Config.Vision.NumHiddenLayers);
+        var featureLayer = _model.Config.VisionFeatureLayerIndex;
+        var features = vision.HiddenState(pixels, featureLayer);
+        var hidden = vision.encoder.ForwardLayers(features, featureLayer, _model.Config.Vision.NumHiddenLayers);
         var pooled = vision.post_layernorm.forward(hidden.select(1, 0));
         var images = _tower.EmbedImage(pooled);
 
@@ -81,8 +99,33 @@ public sealed class ContrastiveObjective : ITrainingObjective
         var imageLoss = nn.functional.cross_entropy(imageToText, targets);
         var textLoss = nn.functional.cross_entropy(textToImage, targets);
         var loss = imageLoss.Plus(textLoss) / Scalars.Two;
+        if (_patches is { } patches && batch.All(s => s.Objects.Count > 0))
+        {
+            using var weight = patches.Weight.ToScalar();
+            loss = loss.Plus(PatchLoss(features, batch, patches.Head, patches.Labels) * weight);
+        }
         var tokens = texts.Sum(t => (long)t.Length) + batch.Count * hidden.shape[1];
         return new BatchLoss(loss.MoveToOuterDisposeScope(), tokens, batch.Count);
+    }
+
+    /// <summary>Mean of the shape and colour heads' cross-entropies over every patch token (the class token left out).</summary>
+    private static Tensor PatchLoss(Tensor features, IReadOnlyList<CaptionSample> batch, PatchAttributeHead head, PatchLabels labels)
+    {
+        var patches = features.shape[1] - 1;
+        var grid = (int)Math.Round(Math.Sqrt(patches));
+        var shapes = new long[batch.Count * patches];
+        var colors = new long[batch.Count * patches];
+        for (var b = 0; b < batch.Count; b++)
+        {
+            var (shape, color) = labels.For(batch[b].Objects, grid);
+            shape.CopyTo(shapes, b * patches);
+            color.CopyTo(colors, b * patches);
+        }
+        var flat = features.narrow(1, 1, patches).reshape(-1, features.shape[2]);
+        var (shapeLogits, colorLogits) = head.Forward(flat);
+        var shapeLoss = nn.functional.cross_entropy(shapeLogits, tensor(shapes));
+        var colorLoss = nn.functional.cross_entropy(colorLogits, tensor(colors));
+        return shapeLoss.Plus(colorLoss) / Scalars.Two;
     }
 
     private Tensor EmbedCaptions(IReadOnlyList<int[]> texts)

@@ -136,7 +136,7 @@ public static class TrainingData
                 issues.Add(new(label, $"a caption exceeds {maxLength} tokens"));
                 continue;
             }
-            samples.Add(new CaptionSample(scene.Id, scene.Image, caption, hard));
+            samples.Add(new CaptionSample(scene.Id, scene.Image, caption, hard, scene.Objects));
         }
         return (samples, issues);
     }

@@ -1,0 +1,55 @@
+using Llava.Training.Shapes;
+
+namespace Llava.Training.Trainers;
+
+/// <summary>
+/// Dense targets for the vision tower from a scene's boxes: each patch of the square the tower sees is labelled with
+/// the shape and colour of the object whose box holds the patch's centre (the nearest box centre where boxes
+/// overlap), or 0 for background. Every patch of an object's region carries the object's identity, so a patch inside
+/// an outlined square or at a triangle's flat side must be named from its context — the attention learns what a
+/// shape is, which an image-level caption loss reaches only through one pooled token.
+/// </summary>
+public sealed class PatchLabels
+{
+    private readonly Dictionary<string, int> _shapes;
+    private readonly Dictionary<string, int> _colors;
+
+    /// <param name="objects">Every object of the training data, which fixes the two vocabularies.</param>
+    public PatchLabels(IEnumerable<ObjectAnnotation> objects)
+    {
+        var list = objects.ToList();
+        _shapes = Vocabulary(list.Select(o => o.Shape));
+        _colors = Vocabulary(list.Select(o => o.Color));
+    }
+
+    /// <summary>Classes of the shape head, background included.</summary>
+    public int ShapeClasses => _shapes.Count + 1;
+
+    /// <summary>Classes of the colour head, background included.</summary>
+    public int ColorClasses => _colors.Count + 1;
+
+    /// <summary>Shape and colour class of each patch of a <paramref name="grid"/>×<paramref name="grid"/> tower, row-major.</summary>
+    public (long[] Shapes, long[] Colors) For(IReadOnlyList<ObjectAnnotation> objects, int grid)
+    {
+        var shapes = new long[grid * grid];
+        var colors = new long[grid * grid];
+        for (var row = 0; row < grid; row++)
+        {
+            for (var column = 0; column < grid; column++)
+            {
+                var (x, y) = ((column + 0.5) / grid, (row + 0.5) / grid);
+                var owner = objects.Where(o => o.Box[0] <= x && x < o.Box[2] && o.Box[1] <= y && y < o.Box[3])
+                    .OrderBy(o => Math.Pow((o.Box[0] + o.Box[2]) / 2 - x, 2) + Math.Pow((o.Box[1] + o.Box[3]) / 2 - y, 2))
+                    .FirstOrDefault();
+                if (owner is null) continue;
+                shapes[row * grid + column] = _shapes.GetValueOrDefault(owner.Shape);
+                colors[row * grid + column] = _colors.GetValueOrDefault(owner.Color);
+            }
+        }
+        return (shapes, colors);
+    }
+
+    /// <summary>Words numbered from 1 in ordinal order; an unseen word maps to 0 through <c>GetValueOrDefault</c>.</summary>
+    private static Dictionary<string, int> Vocabulary(IEnumerable<string> words) =>
+        words.Distinct().Order(StringComparer.Ordinal).Select((w, i) => (w, i)).ToDictionary(p => p.w, p => p.i + 1);
+}

@@ -1,0 +1,40 @@
+using Llava.Training.Shapes;
+using Llava.Training.Trainers;
+
+namespace Llava.Training.Tests;
+
+public sealed class PatchLabelsTests
+{
+    private static ObjectAnnotation Object(string shape, string color, double x0, double y0, double x1, double y1) =>
+        new(shape, color, "large", "top left", [x0, y0, x1, y1]);
+
+    [Fact]
+    public void Each_patch_whose_centre_lies_in_a_box_takes_that_objects_shape_and_colour()
+    {
+        var star = Object("star", "red", 0, 0, 0.5, 0.5);
+        var circle = Object("circle", "blue", 0.75, 0.75, 1, 1);
+        var labels = new PatchLabels([star, circle]);
+        Assert.Equal(3, labels.ShapeClasses);
+        Assert.Equal(3, labels.ColorClasses);
+
+        var (shapes, colors) = labels.For([star, circle], 4);
+
+        // Vocabularies in ordinal order from 1: circle 1, star 2; blue 1, red 2; background 0.
+        Assert.Equal(new long[] { 2, 2, 0, 0, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 }, shapes);
+        Assert.Equal(new long[] { 2, 2, 0, 0, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 }, colors);
+    }
+
+    [Fact]
+    public void Where_boxes_overlap_the_nearest_box_centre_wins_and_unseen_words_are_background()
+    {
+        var left = Object("square", "green", 0, 0, 0.6, 1);
+        var right = Object("triangle", "yellow", 0.4, 0, 1, 1);
+        var labels = new PatchLabels([left, right]);
+
+        var (shapes, _) = labels.For([left, right], 2);
+        Assert.Equal(new long[] { 1, 2, 1, 2 }, shapes);
+
+        var (unseen, _) = labels.For([Object("hexagon", "green", 0, 0, 1, 1)], 2);
+        Assert.Equal(new long[] { 0, 0, 0, 0 }, unseen);
+    }
+}
