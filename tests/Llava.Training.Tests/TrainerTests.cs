@@ -201,7 +201,11 @@ public sealed class TrainerTests : IClassFixture<TrainerTests.Setup>
         var (captions, issues) = TrainingData.SceneCaptions(scenes, _setup.Tiny.Tokenizer, _setup.Tiny.Images, 64, 0, 1);
         Assert.Empty(issues);
         var batch = captions.Take(8).ToList();
-        Assert.All(batch, s => Assert.NotEmpty(s.Objects));
+        Assert.All(batch, s =>
+        {
+            Assert.NotNull(s.Objects);
+            Assert.NotEmpty(s.Objects);
+        });
         using var tower = new ClipTextTower(model.Config.Text.VocabSize, model.Config.Vision.HiddenSize, 16, 1, 16);
         var plain = new ContrastiveObjective(model, tower, batch, [], _setup.Tiny.Images);
         var objective = new ContrastiveObjective(model, tower, batch, [], _setup.Tiny.Images, patchLabelWeight: 1);

@@ -11,12 +11,12 @@ namespace Llava.Training.Trainers;
 /// <summary>
 /// One image with the ids of its caption and of optional hard-negative captions: near-misses (one attribute changed,
 /// or two objects' attributes swapped) that the image must rank below its own caption; and, from a scene file, its
-/// objects' boxes for <see cref="PatchLabels"/>.
+/// objects' boxes for <see cref="PatchLabels"/> (null where the data gives none; empty for a scene without objects).
 /// </summary>
 public sealed record CaptionSample(string Id, string Image, int[] CaptionIds, IReadOnlyList<int[]> NegativeIds,
-    IReadOnlyList<ObjectAnnotation> Objects)
+    IReadOnlyList<ObjectAnnotation>? Objects)
 {
-    public CaptionSample(string id, string image, int[] captionIds) : this(id, image, captionIds, [], []) { }
+    public CaptionSample(string id, string image, int[] captionIds) : this(id, image, captionIds, [], null) { }
 }
 
 /// <summary>
@@ -52,7 +52,7 @@ public sealed class ContrastiveObjective : ITrainingObjective
         nn.Module auxiliary = tower;
         if (patchLabelWeight > 0)
         {
-            var labels = new PatchLabels(train.SelectMany(s => s.Objects));
+            var labels = new PatchLabels(train.SelectMany(s => s.Objects ?? []));
             var config = model.Config.Vision;
             var head = new PatchAttributeHead(config.HiddenSize, labels.ShapeClasses, labels.ColorClasses, config.LayerNormEps);
             _patches = (head, labels, patchLabelWeight);
@@ -99,7 +99,7 @@ public sealed class ContrastiveObjective : ITrainingObjective
         var imageLoss = nn.functional.cross_entropy(imageToText, targets);
         var textLoss = nn.functional.cross_entropy(textToImage, targets);
         var loss = imageLoss.Plus(textLoss) / Scalars.Two;
-        if (_patches is { } patches && batch.All(s => s.Objects.Count > 0))
+        if (_patches is { } patches && batch.All(s => s.Objects is not null))
         {
             using var weight = patches.Weight.ToScalar();
             loss = loss.Plus(PatchLoss(features, batch, patches.Head, patches.Labels) * weight);
@@ -109,19 +109,19 @@ public sealed class ContrastiveObjective : ITrainingObjective
     }
 
     /// <summary>Mean of the shape and colour heads' cross-entropies over every patch token (the class token left out).</summary>
-    private static Tensor PatchLoss(Tensor features, IReadOnlyList<CaptionSample> batch, PatchAttributeHead head, PatchLabels labels)
+    private Tensor PatchLoss(Tensor features, IReadOnlyList<CaptionSample> batch, PatchAttributeHead head, PatchLabels labels)
     {
-        var patches = features.shape[1] - 1;
-        var grid = (int)Math.Round(Math.Sqrt(patches));
+        var vision = _model.Config.Vision;
+        var patches = vision.NumPatches;
         var shapes = new long[batch.Count * patches];
         var colors = new long[batch.Count * patches];
         for (var b = 0; b < batch.Count; b++)
         {
-            var (shape, color) = labels.For(batch[b].Objects, grid);
+            var (shape, color) = labels.For(batch[b].Objects!, vision.PatchesPerSide);
             shape.CopyTo(shapes, b * patches);
             color.CopyTo(colors, b * patches);
         }
-        var flat = features.narrow(1, 1, patches).reshape(-1, features.shape[2]);
+        var flat = features.narrow(1, 1, patches).reshape(-1, vision.HiddenSize);
         var (shapeLogits, colorLogits) = head.Forward(flat);
         var shapeLoss = nn.functional.cross_entropy(shapeLogits, tensor(shapes));
         var colorLoss = nn.functional.cross_entropy(colorLogits, tensor(colors));
