@@ -1,4 +1,5 @@
 using Llava.Model.Config;
+using Llava.Model.Layers;
 using Llava.Model.Weights;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -36,6 +37,8 @@ public static class LlavaModelLoader
         var precision = ModelPrecision.Resolve(options.DType, config.CheckpointDtype, device,
             options.HalfPrecision ?? CpuHalfPrecision.Detect(),
             sources.Values.Sum(key => checkpoint.Info(key).ElementCount), WeightMemoryBytes());
+        if (options.FewRowKernel && device.type == DeviceType.CPU && FewRowMatmul.IsSupported)
+            precision = precision.WithFewRowKernel(FewRowMatmul.VectorName);
 
         var model = new LlavaForConditionalGeneration(config, device, precision, tie);
         try

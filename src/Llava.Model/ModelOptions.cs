@@ -15,6 +15,12 @@ public sealed class ModelOptions
     /// </summary>
     public string DType { get; init; } = "auto";
 
+    /// <summary>
+    /// Whether float32 decode matmuls on a CPU with vector FMA run in <see cref="Layers.FewRowMatmul"/> rather
+    /// than libtorch (tests turn it off to compare the two).
+    /// </summary>
+    public bool FewRowKernel { get; init; } = true;
+
     /// <summary>The CPU's native half-precision support; null detects it (tests inject it).</summary>
     public CpuHalfPrecision? HalfPrecision { get; init; }
 

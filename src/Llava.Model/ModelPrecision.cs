@@ -22,6 +22,14 @@ public sealed record ModelPrecision(ScalarType DType, MatmulPrecision? Matmul, s
     public const int UpcastFromRows = 32;
 
     /// <summary>
+    /// Rows up to which float32 matmuls run in <see cref="FewRowMatmul"/>: a decode step of up to this many
+    /// sequences. On the 2-core AMD EPYC (Zen 5, AVX-512) the matmuls of a 110M-parameter decoder step took
+    /// 13.7 / 15.3 / 17.1 / 21.5 / 32.8 / 52.2 ms in it at 1 / 2 / 4 / 8 / 16 / 32 rows against libtorch's
+    /// 30.2 / 64.6 / 59.6 / 59.2 / 77.0 / 115.6 ms; 16 is the engine's default batch, the row count measured end to end.
+    /// </summary>
+    public const int FewRowKernelRows = 16;
+
+    /// <summary>
     /// Resolves a dtype option. Explicit dtypes are honoured; half precision on a CPU without native support keeps
     /// half-precision weights with float32 matmuls from <see cref="UpcastFromRows"/> rows. <c>auto</c> takes the
     /// checkpoint's dtype on CUDA; on the CPU it takes a half-precision checkpoint's dtype where the CPU multiplies it
@@ -51,6 +59,20 @@ public sealed record ModelPrecision(ScalarType DType, MatmulPrecision? Matmul, s
                 $"float32 (auto: no native {Name(checkpoint)} matmul on this CPU, and float32 weights fit: " +
                 $"{Gib(float32Bytes)} of {Gib(memoryBytes)})");
         return OnCpu(checkpoint, cpu, $"auto: float32 weights would need {Gib(float32Bytes)}, more than {Gib(memoryBytes)}");
+    }
+
+    /// <summary>
+    /// Float32 matmuls of up to <see cref="FewRowKernelRows"/> rows in <see cref="FewRowMatmul"/> (on a CPU with
+    /// vector FMA; the loader asks). A half-precision model is left as it is: the kernel multiplies float32 only.
+    /// </summary>
+    public ModelPrecision WithFewRowKernel(string vectorName)
+    {
+        if (DType != ScalarType.Float32) return this;
+        return this with
+        {
+            Matmul = (Matmul ?? new MatmulPrecision(UpcastFromRows)) with { FewRowKernelRows = FewRowKernelRows },
+            Description = $"{Description}; matmuls of up to {FewRowKernelRows} rows in managed {vectorName} code",
+        };
     }
 
     private static ModelPrecision OnCpu(ScalarType dtype, CpuHalfPrecision cpu, string reason)

@@ -55,7 +55,7 @@ public sealed class BareModel : IDisposable
         var batches = batchSizes.Prepend(1).Where(b => b <= _slots.Length).Distinct().Order().ToArray();
         var steps = batches.ToDictionary(b => b, _ => new List<double>(iterations));
         var matmuls = batches.ToDictionary(b => b, _ => new List<double>(iterations));
-        using var floor = new DecodeMatmuls(_model.Config.Text, _model.DType);
+        using var floor = new DecodeMatmuls(_model.Config.Text, _model.DType, _model.Precision.Matmul);
         for (var i = 0; i < iterations + Warmup; i++)
         {
             foreach (var batch in batches)

@@ -1,4 +1,5 @@
 using Llava.Model.Config;
+using Llava.Model.Layers;
 using static TorchSharp.torch;
 
 namespace LlavaBench.Measurement;
@@ -6,7 +7,8 @@ namespace LlavaBench.Measurement;
 /// <summary>
 /// The matrix multiplications of one decode step and nothing else: per decoder layer the fused Q/K/V projection,
 /// the output projection, the fused gate/up projection and the down projection, then the output head, for
-/// <c>rows</c> tokens, in the model's dtype. Shapes come from the config, so the floor does not depend on how
+/// <c>rows</c> tokens, in the model's dtype and through the model's matmul path (<see cref="MatmulPrecision"/>: the
+/// managed few-row kernel where the model uses it, libtorch elsewhere). Shapes come from the config, so the floor does not depend on how
 /// the model code groups its weights; each layer gets weights of its own, so the step streams as many bytes
 /// from memory as the model's does. A decode step can approach this time but not beat it.
 /// </summary>
@@ -15,10 +17,12 @@ public sealed class DecodeMatmuls : IDisposable
     private readonly List<(Tensor Weight, long InFeatures)> _steps = [];
     private readonly Dictionary<(int Rows, long Features), Tensor> _inputs = [];
     private readonly ScalarType _dtype;
+    private readonly MatmulPrecision? _precision;
 
-    public DecodeMatmuls(LlamaTextConfig text, ScalarType dtype)
+    public DecodeMatmuls(LlamaTextConfig text, ScalarType dtype, MatmulPrecision? precision)
     {
         _dtype = dtype;
+        _precision = precision;
         long hidden = text.HiddenSize, attention = (long)text.NumAttentionHeads * text.AttentionHeadDim;
         long keyValue = (long)text.KeyValueHeads * text.AttentionHeadDim, intermediate = text.IntermediateSize;
         for (var layer = 0; layer < text.NumHiddenLayers; layer++)
@@ -42,7 +46,7 @@ public sealed class DecodeMatmuls : IDisposable
         {
             if (!_inputs.TryGetValue((rows, inFeatures), out var input))
                 _inputs[(rows, inFeatures)] = input = randn(rows, inFeatures, dtype: _dtype);
-            nn.functional.linear(input, weight).Dispose();
+            MatmulPrecision.Linear(input, weight, null, _precision).Dispose();
         }
     }
 

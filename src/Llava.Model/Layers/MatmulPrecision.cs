@@ -3,19 +3,24 @@ using static TorchSharp.torch;
 namespace Llava.Model.Layers;
 
 /// <summary>
-/// How linear layers multiply weights kept in half precision on a CPU without native half-precision matmul
-/// kernels. There a half-precision matmul over many rows runs several times slower than float32, while over a few
-/// rows it is memory-bound and wins by reading half the bytes. So a matmul of at least
+/// How linear layers multiply on the CPU. Weights kept in half precision on a CPU without native half-precision
+/// matmul kernels: there a half-precision matmul over many rows runs several times slower than float32, while over
+/// a few rows it is memory-bound and wins by reading half the bytes. So a matmul of at least
 /// <paramref name="UpcastFromRows"/> input rows (prefill chunks, the vision tower) converts its weight and input to
 /// float32 just before use and its output back, and a smaller one (decode) multiplies in half precision. The
 /// weights stay in half precision either way, so the model keeps half-precision memory.
+/// Float32 matmuls of at most <paramref name="FewRowKernelRows"/> rows (decode steps; 0: none) run in
+/// <see cref="FewRowMatmul"/> instead of libtorch.
 /// </summary>
-public sealed record MatmulPrecision(int UpcastFromRows)
+public sealed record MatmulPrecision(int UpcastFromRows, int FewRowKernelRows = 0)
 {
     /// <summary><c>input Wᵀ + b</c> for <paramref name="input"/> <c>[..., in]</c> under <paramref name="precision"/> (null: as stored).</summary>
     public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias, MatmulPrecision? precision)
     {
-        if (precision is null || !precision.Upcasts(input)) return nn.functional.linear(input, weight, bias);
+        if (precision is null) return nn.functional.linear(input, weight, bias);
+        if (precision.FewRowKernelRows > 0 && FewRowMatmul.Takes(input, weight, bias, precision.FewRowKernelRows))
+            return FewRowMatmul.Linear(input, weight, bias, get_num_threads());
+        if (!precision.Upcasts(input)) return nn.functional.linear(input, weight, bias);
         using var scope = NewDisposeScope();
         using var floatBias = bias?.to(ScalarType.Float32);
         var output = nn.functional.linear(input.to(ScalarType.Float32), weight.to(ScalarType.Float32), floatBias);
