@@ -172,4 +172,29 @@ public sealed class ShapesWorldTests
             }
         }
     }
+
+    [Fact]
+    public void A_json_listing_names_every_shape_in_reading_order_under_the_readme_schema()
+    {
+        var generator = new SceneGenerator(9);
+        var random = new Random(5);
+        for (var i = 0; i < 50; i++)
+        {
+            var scene = generator.Next($"s{i}");
+            var record = InstructionRecords.JsonListing(scene, "x.png", random);
+            LlavaRecordValidator.Validate(record);
+            using var answer = System.Text.Json.JsonDocument.Parse(record.Conversations[1].Value);
+            var root = answer.RootElement;
+            Assert.Equal(["shapes"], root.EnumerateObject().Select(p => p.Name));
+            var listed = root.GetProperty("shapes").EnumerateArray().ToList();
+            Assert.Equal(scene.Objects.Count, listed.Count);
+            for (var k = 0; k < listed.Count; k++)
+            {
+                Assert.Equal(["colour", "shape", "position"], listed[k].EnumerateObject().Select(p => p.Name));
+                Assert.Equal(scene.Objects[k].Color.Name, listed[k].GetProperty("colour").GetString());
+                Assert.Equal(scene.Objects[k].Shape.Word(), listed[k].GetProperty("shape").GetString());
+                Assert.Equal(scene.Objects[k].Position.Name, listed[k].GetProperty("position").GetString());
+            }
+        }
+    }
 }

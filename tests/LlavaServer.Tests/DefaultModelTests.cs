@@ -15,10 +15,11 @@ public sealed class DefaultModelTests(DefaultModelServer server)
 {
     private const string Image = "three-shapes.png";
 
-    private async Task<string> AskAsync(string question)
+    private async Task<string> AskAsync(string question, JsonObject? responseFormat = null, int maxTokens = 96)
     {
-        var body = TestData.Chat(new JsonArray(TestData.UserMessageWithImageFiles(question, RepoPaths.ShapesImage(Image))), 96);
+        var body = TestData.Chat(new JsonArray(TestData.UserMessageWithImageFiles(question, RepoPaths.ShapesImage(Image))), maxTokens);
         body["model"] = DefaultModel.Name;
+        if (responseFormat is not null) body["response_format"] = responseFormat;
         using var response = await server.Http.PostAsync("/v1/chat/completions", TestData.Json(body));
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, text);
@@ -42,6 +43,27 @@ public sealed class DefaultModelTests(DefaultModelServer server)
     [InlineData("Where is the purple circle?", PositionAnswer)]
     public async Task QuestionsAboutAHeldOutPictureGetTheRightAnswer(string question, string answer) =>
         Assert.Equal(answer, await AskAsync(question));
+
+    /// <summary>README "Structured outputs": the schema makes the answer parse; the training makes it true.</summary>
+    [Fact]
+    public async Task UnderTheReadmeSchemaTheModelListsWhatThePictureHolds()
+    {
+        var format = JsonNode.Parse("""
+            {"type": "json_schema", "json_schema": {"name": "shapes", "schema": {
+              "type": "object", "required": ["shapes"], "additionalProperties": false,
+              "properties": {"shapes": {"type": "array", "maxItems": 6, "items": {"type": "object", "additionalProperties": false,
+                "required": ["colour", "shape", "position"],
+                "properties": {"colour": {"enum": ["red", "green", "blue", "yellow", "purple", "orange"]},
+                  "shape": {"enum": ["circle", "square", "triangle", "star"]},
+                  "position": {"enum": ["top left", "top", "top right", "left", "center", "right", "bottom left", "bottom", "bottom right"]}}}}}}}}
+            """)!.AsObject();
+
+        // Three shapes take about 140 tokens: the small tokenizer has few pieces for JSON punctuation.
+        var answer = JsonNode.Parse(await AskAsync("List the shapes as JSON.", format, maxTokens: 256))!;
+
+        var listed = answer["shapes"]!.AsArray().Select(s => $"{s!["colour"]} {s["shape"]} at {s["position"]}");
+        Assert.Equal(["green star at top left", "purple circle at top", "yellow triangle at left"], listed);
+    }
 
     [Fact]
     public async Task GenerateWithoutAModelFlagUsesTheShapesModel()

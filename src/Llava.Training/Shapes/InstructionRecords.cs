@@ -5,7 +5,7 @@ namespace Llava.Training.Shapes;
 /// <summary>
 /// The three LLaVA-Instruct types built from a scene's ground truth: a conversation of 1–6 short questions, a detailed
 /// description, or a complex-reasoning question, in the proportions of LLaVA-Instruct-158K (58k, 23k, 77k) shifted
-/// towards conversations, which carry the most supervision per image.
+/// towards conversations, which carry the most supervision per image. <see cref="JsonListing"/> adds a fourth kind.
 /// </summary>
 public static class InstructionRecords
 {
@@ -71,6 +71,14 @@ public static class InstructionRecords
         var qa = ReasoningQuestions.Ask(scene, random);
         return LlavaRecord.SingleTurn(scene.Id + "-reasoning", image, qa.Question, qa.Answer);
     }
+
+    /// <summary>
+    /// "List the shapes as JSON." answered by the README schema's object, shapes in reading order: so that an answer
+    /// under a JSON schema (README "Structured outputs") is a reading of the picture and not only well-formed.
+    /// </summary>
+    public static LlavaRecord JsonListing(Scene scene, string image, Random random) =>
+        LlavaRecord.SingleTurn(scene.Id + "-json", image, SceneQuestions.Pick(SceneQuestions.JsonInstructions, random),
+            SceneText.JsonListing(scene));
 
     /// <summary>The stage-1 record: a brief-description instruction answered by the caption.</summary>
     public static LlavaRecord Caption(Scene scene, string image, Random random) =>

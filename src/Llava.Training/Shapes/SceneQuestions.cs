@@ -29,6 +29,15 @@ public static class SceneQuestions
         "Explain the various aspects of the image before you.",
     ];
 
+    /// <summary>Requests for the JSON listing of <see cref="SceneText.JsonListing"/>.</summary>
+    public static IReadOnlyList<string> JsonInstructions { get; } =
+    [
+        "List the shapes as JSON.",
+        "List every shape in JSON with its colour, shape and position.",
+        "Return the shapes in the image as JSON.",
+        "Give the shapes as a JSON object.",
+    ];
+
     /// <summary>Brief-caption instructions in the style of LLaVA's stage-1 prompts.</summary>
     public static IReadOnlyList<string> BriefInstructions { get; } =
     [

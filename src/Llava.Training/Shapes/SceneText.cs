@@ -40,5 +40,13 @@ public static class SceneText
         return string.Join(' ', sentences);
     }
 
+    /// <summary>
+    /// <c>{"shapes": [{"colour": "green", "shape": "star", "position": "top left"}, …]}</c>, spaced as Python's
+    /// <c>json.dumps</c> spaces it (which the JSON constraint's bounded whitespace allows).
+    /// </summary>
+    public static string JsonListing(Scene scene) =>
+        "{\"shapes\": [" + string.Join(", ", scene.Objects.Select(o =>
+            $"{{\"colour\": \"{o.Color.Name}\", \"shape\": \"{o.Shape.Word()}\", \"position\": \"{o.Position.Name}\"}}")) + "]}";
+
     public static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 }

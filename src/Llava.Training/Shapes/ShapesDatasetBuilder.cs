@@ -27,6 +27,10 @@ public static class ShapesDatasetBuilder
         var instruct = train.Select(s => InstructionRecords.For(s.Scene, s.Image, text)).ToList();
         var pretrainVal = validation.Select(s => InstructionRecords.Caption(s.Scene, s.Image, text)).ToList();
         var instructVal = validation.Select(s => InstructionRecords.For(s.Scene, s.Image, text)).ToList();
+        // Drawn after, and from a stream of their own, so the other records stay those of the recipe before them.
+        var listings = new Random(options.Seed + 7);
+        instruct.AddRange(JsonListings(train, listings));
+        instructVal.AddRange(JsonListings(validation, listings));
         LlavaJson.Write(Path.Combine(outDir, ShapesDataset.Pretrain), pretrain);
         LlavaJson.Write(Path.Combine(outDir, ShapesDataset.Instruct), instruct);
         LlavaJson.Write(Path.Combine(outDir, ShapesDataset.PretrainValidation), pretrainVal);
@@ -45,6 +49,10 @@ public static class ShapesDatasetBuilder
         var questions = evalSets.Sum(e => e.Questions.Count);
         return new Summary(train.Count + validation.Count + questions, pretrain.Count, instruct.Count, questions);
     }
+
+    /// <summary>A JSON listing (<see cref="InstructionRecords.JsonListing"/>) for about every tenth scene, as a second record of its image.</summary>
+    private static List<LlavaRecord> JsonListings(List<(Scene Scene, string Image)> scenes, Random random) =>
+        scenes.Where(_ => random.NextDouble() < 0.1).Select(s => InstructionRecords.JsonListing(s.Scene, s.Image, random)).ToList();
 
     /// <summary>
     /// Writes only the held-out evaluation images and question files — <c>eval.json</c>, and in the wide world
