@@ -37,7 +37,7 @@ public static unsafe partial class FewRowMatmul
         if (input.device_type != DeviceType.CPU || weight.device_type != DeviceType.CPU) return false;
         if ((weight.requires_grad || input.requires_grad) && is_grad_enabled()) return false;
         if (bias is not null && (bias.dtype != ScalarType.Float32 || !bias.is_contiguous())) return false;
-        return Rows(input) <= maxRows && weight.is_contiguous();
+        return MatmulPrecision.Rows(input.shape) <= maxRows && weight.is_contiguous();
     }
 
     /// <summary><c>input Wᵀ + b</c> for <paramref name="input"/> <c>[..., in]</c>; call only where <see cref="Takes"/> holds.</summary>
@@ -49,7 +49,7 @@ public static unsafe partial class FewRowMatmul
         var outputShape = (long[])shape.Clone();
         outputShape[^1] = outFeatures;
         var output = empty(outputShape, ScalarType.Float32, input.device);
-        var rows = (int)Rows(input);
+        var rows = (int)MatmulPrecision.Rows(shape);
         if (rows == 0) return output;
         using var contiguous = input.is_contiguous() ? null : input.contiguous();
         var job = new Job(Data(contiguous ?? input), Data(weight), bias is null ? 0 : Data(bias), Data(output), rows, (int)inFeatures, (int)outFeatures);
@@ -63,14 +63,6 @@ public static unsafe partial class FewRowMatmul
                 part => job.Run(part * perPart, Math.Min(job.OutFeatures, (part + 1) * perPart)));
         }
         return output;
-    }
-
-    private static long Rows(Tensor input)
-    {
-        var shape = input.shape;
-        long rows = 1;
-        for (var i = 0; i < shape.Length - 1; i++) rows *= shape[i];
-        return rows;
     }
 
     private static nint Data(Tensor tensor) => THSTensor_data(tensor.Handle);

@@ -27,13 +27,14 @@ public sealed record MatmulPrecision(int UpcastFromRows, int FewRowKernelRows = 
         return output.to(input.dtype).MoveToOuterDisposeScope();
     }
 
-    private bool Upcasts(Tensor input)
+    private bool Upcasts(Tensor input) => input.dtype != ScalarType.Float32 && Rows(input.shape) >= UpcastFromRows;
+
+    /// <summary>The rows a linear layer multiplies for an input of <paramref name="shape"/> <c>[..., in]</c>.</summary>
+    internal static long Rows(long[] shape)
     {
-        if (input.dtype == ScalarType.Float32) return false;
-        var shape = input.shape;
         long rows = 1;
         for (var i = 0; i < shape.Length - 1; i++) rows *= shape[i];
-        return rows >= UpcastFromRows;
+        return rows;
     }
 }
 
