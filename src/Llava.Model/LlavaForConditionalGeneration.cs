@@ -212,6 +212,10 @@ public sealed class LlavaForConditionalGeneration : nn.Module
     /// Where the step's index tensors are uploaded from: a serving loop passes its one reused buffer (and calls
     /// <see cref="StepIndexBuffer.Begin"/> each step); null uses a buffer of this call's own.
     /// </param>
+    /// <remarks>
+    /// A step whose matmuls all run in the managed kernels (see <see cref="MatmulPrecision"/>) gives them libtorch's
+    /// threads for its duration (<see cref="KernelThreads"/>).
+    /// </remarks>
     /// <exception cref="ArgumentException">The batch does not fit the embeddings or the cache.</exception>
     public Tensor ForwardCached(Tensor inputsEmbeds, ForwardBatch batch, KvCache cache, bool allPositions = false,
         StepIndexBuffer? indices = null)
@@ -220,6 +224,9 @@ public sealed class LlavaForConditionalGeneration : nn.Module
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         using var ownIndices = indices is null ? new StepIndexBuffer(Device) : null;
+        using var kernelThreads = Precision.Matmul is { FewRowKernelRows: > 0 } kernels && batch.TotalTokens <= kernels.FewRowKernelRows
+            ? KernelThreads.HandOver()
+            : null;
         var hidden = language_model.model.ForwardCached(inputsEmbeds.to(DType, Device), batch, cache, allPositions,
             indices ?? ownIndices!);
         var logits = language_model.Logits(hidden);

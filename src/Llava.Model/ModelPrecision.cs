@@ -70,8 +70,8 @@ public sealed record ModelPrecision(ScalarType DType, MatmulPrecision? Matmul, s
         if (DType != ScalarType.Float32) return this;
         return this with
         {
-            Matmul = (Matmul ?? new MatmulPrecision(UpcastFromRows)) with { FewRowKernelRows = FewRowKernelRows },
-            Description = $"{Description}; matmuls of up to {FewRowKernelRows} rows in managed {vectorName} code",
+            Matmul = (Matmul ?? new MatmulPrecision(UpcastFromRows)) with { FewRowKernelRows = FewRowKernelRows, DecodeAttention = true },
+            Description = $"{Description}; matmuls of up to {FewRowKernelRows} rows and decode attention in managed {vectorName} code",
         };
     }
 

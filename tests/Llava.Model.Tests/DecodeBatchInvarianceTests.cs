@@ -7,17 +7,21 @@ namespace Llava.Model.Tests;
 /// The batched decode attention gives a sequence bit for bit the same logits whichever other sequence shares its
 /// step, even one long enough to widen the keys read past one 512-position block, and whether the decode rows are
 /// their slot range in order or scattered into a wider range. Both batches have two rows, so the matmuls see the
-/// same row count (a different row count changes their last bits: docs/scheduler.md "Batch invariance").
+/// same row count (a different row count changes their last bits: docs/scheduler.md "Batch invariance"). Both
+/// attention paths are held to it: the managed decode kernels and libtorch's batched SDPA.
 /// </summary>
 public sealed class DecodeBatchInvarianceTests
 {
     private const int ShortContext = 30;
     private const int LongContext = 700;
 
-    [Fact]
-    public void DecodeLogitsDoNotDependOnTheOtherSequenceInTheStep()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void DecodeLogitsDoNotDependOnTheOtherSequenceInTheStep(bool managedKernels)
     {
-        var model = TinyModel.Float32;
+        var model = managedKernels ? TinyModel.Float32 : TinyModel.LibtorchFloat32;
+        Assert.Equal(managedKernels, model.Precision.Matmul?.DecodeAttention == true);
         var goldenCase = Golden.Case("single_gradient");
         var length = goldenCase.InputIds.Length;
         using var cache = model.CreateKvCache(slots: 4, capacity: 1024);

@@ -97,8 +97,7 @@ public sealed class FewRowMatmulTests(ITestOutputHelper output)
     [Fact]
     public void TheModelDecodesTheGoldenTokensWithLogitsCloseToLibtorchs()
     {
-        using var libtorch = LlavaForConditionalGeneration.FromPretrained(RepoPaths.FixtureModel,
-            new ModelOptions { DType = "float32", FewRowKernel = false });
+        var libtorch = TinyModel.LibtorchFloat32;
         var kernel = TinyModel.Float32;
         Assert.True(FewRowMatmul.IsSupported, "the model uses the kernel only on a CPU with vector FMA");
         Assert.Equal(ModelPrecision.FewRowKernelRows, kernel.Precision.Matmul!.FewRowKernelRows);

@@ -56,11 +56,11 @@ public sealed class ModelPrecisionTests
     }
 
     [Fact]
-    public void TheFewRowKernelTakesFloat32DecodeMatmulsAndLeavesHalfPrecisionAlone()
+    public void TheManagedKernelsTakeFloat32DecodeMatmulsAndAttentionAndLeaveHalfPrecisionAlone()
     {
         var float32 = ModelPrecision.Resolve("auto", "float32", CPU, Avx2Only, SevenB, 48 * Gib).WithFewRowKernel("AVX2");
-        Assert.Equal(new MatmulPrecision(ModelPrecision.UpcastFromRows, ModelPrecision.FewRowKernelRows), float32.Matmul);
-        Assert.EndsWith($"matmuls of up to {ModelPrecision.FewRowKernelRows} rows in managed AVX2 code", float32.Description);
+        Assert.Equal(new MatmulPrecision(ModelPrecision.UpcastFromRows, ModelPrecision.FewRowKernelRows, DecodeAttention: true), float32.Matmul);
+        Assert.EndsWith($"matmuls of up to {ModelPrecision.FewRowKernelRows} rows and decode attention in managed AVX2 code", float32.Description);
 
         var half = ModelPrecision.Resolve("bf16", "bfloat16", CPU, Avx2Only, SevenB, 48 * Gib);
         Assert.Same(half, half.WithFewRowKernel("AVX2"));

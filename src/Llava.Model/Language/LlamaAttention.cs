@@ -1,5 +1,6 @@
 using Llava.Model.Config;
 using Llava.Model.Layers;
+using Llava.Model.Tensors;
 using static TorchSharp.torch;
 
 namespace Llava.Model.Language;
@@ -76,7 +77,8 @@ public sealed class LlamaAttention : nn.Module, IMatmulPrecisionUser
         cache.Write(layer, batch.Slots, batch.Positions, qk.narrow(1, _heads, _kvHeads), qkv.narrow(1, _heads + _kvHeads, _kvHeads));
 
         var parts = new List<Tensor>(batch.Prefills.Count + 1);
-        if (batch.Decode is { } decode) parts.Add(AttendDecode(q, decode, cache, layer));
+        if (batch.ManagedDecode is { } rows) parts.Add(DecodeAttention.Attend(q, cache.Keys(layer), cache.Values(layer), rows, KernelThreads.Count));
+        else if (batch.Decode is { } decode) parts.Add(AttendDecode(q, decode, cache, layer));
         foreach (var chunk in batch.Prefills) parts.Add(AttendPrefill(q, chunk, cache, layer));
         var merged = parts.Count == 1 ? parts[0] : cat(parts, 0);
         if (batch.Unpermute is { } order) merged = merged.index_select(0, order);

@@ -9,13 +9,14 @@ using static TorchSharp.torch;
 namespace Llava.Model.Language;
 
 /// <summary>The Llama decoder stack (<c>language_model.model.*</c>).</summary>
-public sealed class LlamaModel : nn.Module
+public sealed class LlamaModel : nn.Module, IMatmulPrecisionUser
 {
     public readonly Embedding embed_tokens;
     public readonly ModuleList<LlamaDecoderLayer> layers;
     public readonly RmsNorm norm;
     public readonly RotaryEmbedding rotary_emb;
     private readonly int _groups;
+    private bool _managedDecode;
 
     public LlamaModel(LlamaTextConfig config, Device device, ScalarType dtype) : base(nameof(LlamaModel))
     {
@@ -27,6 +28,11 @@ public sealed class LlamaModel : nn.Module
         rotary_emb = new RotaryEmbedding(config, device);
         _groups = config.NumAttentionHeads / config.KeyValueHeads;
         RegisterComponents();
+    }
+
+    public MatmulPrecision? Precision
+    {
+        set => _managedDecode = value?.DecodeAttention == true;
     }
 
     /// <summary>Causal forward over whole sequences <c>[batch, tokens, hidden]</c>; returns the normed hidden states.</summary>
@@ -54,7 +60,8 @@ public sealed class LlamaModel : nn.Module
     internal Tensor ForwardCached(Tensor inputsEmbeds, ForwardBatch batch, KvCache cache, bool allPositions, StepIndexBuffer indices)
     {
         using var scope = NewDisposeScope();
-        var packed = PackedBatch.Build(batch, cache, rotary_emb, _groups, inputsEmbeds.dtype, inputsEmbeds.device, indices);
+        var managedDecode = _managedDecode && DecodeAttention.Takes(inputsEmbeds.dtype, inputsEmbeds.device, cache);
+        var packed = PackedBatch.Build(batch, cache, rotary_emb, _groups, inputsEmbeds.dtype, inputsEmbeds.device, indices, managedDecode);
         var hidden = inputsEmbeds;
         for (var i = 0; i < layers.Count; i++)
             hidden = layers[i].ForwardCached(hidden, packed, cache, i);

@@ -22,8 +22,9 @@ internal sealed class PackedBatch
     internal const int KeyLengthQuantum = 512;
 
     private PackedBatch(Tensor cos, Tensor signedSin, Tensor slots, Tensor positions, DecodeGroup? decode,
-        IReadOnlyList<PackedChunk> prefills, Tensor? unpermute, Tensor? lastRows)
+        DecodeRows? managedDecode, IReadOnlyList<PackedChunk> prefills, Tensor? unpermute, Tensor? lastRows)
     {
+        ManagedDecode = managedDecode;
         LastRows = lastRows;
         Cos = cos;
         SignedSin = signedSin;
@@ -46,8 +47,11 @@ internal sealed class PackedBatch
     /// <summary>int64 <c>[tokens]</c>: the position of each packed token in its slot.</summary>
     public Tensor Positions { get; }
 
-    /// <summary>The single-token chunks, attended together; null when there are none.</summary>
+    /// <summary>The single-token chunks, attended together in libtorch; null when there are none or <see cref="ManagedDecode"/> takes them.</summary>
     public DecodeGroup? Decode { get; }
+
+    /// <summary>The single-token chunks for <see cref="DecodeAttention"/>; null when there are none or libtorch attends them.</summary>
+    public DecodeRows? ManagedDecode { get; }
 
     /// <summary>The chunks of more than one token, in batch order.</summary>
     public IReadOnlyList<PackedChunk> Prefills { get; }
@@ -62,8 +66,10 @@ internal sealed class PackedBatch
     public Tensor? LastRows { get; }
 
     /// <param name="groups">Query heads per KV head; masks are laid out for grouped queries (see LlamaAttention).</param>
+    /// <param name="managedDecode">Whether <see cref="DecodeAttention"/> attends the single-token chunks (the caller
+    /// has checked <see cref="DecodeAttention.Takes"/>); they then need no mask, no upload and no zeroed cache.</param>
     public static PackedBatch Build(ForwardBatch batch, KvCache cache, RotaryEmbedding rotary, int groups,
-        ScalarType dtype, Device device, StepIndexBuffer upload)
+        ScalarType dtype, Device device, StepIndexBuffer upload, bool managedDecode = false)
     {
         var chunks = batch.Chunks;
         var tokens = batch.TotalTokens;
@@ -84,7 +90,11 @@ internal sealed class PackedBatch
         foreach (var chunk in chunks)
             for (var i = 0; i < chunk.Length; i++) data.Add(chunk.Slot);
 
-        var decodePlan = decodes.Count == 0 ? null : DecodePlan.For(decodes.Select(c => c.chunk).ToList(), cache.Capacity);
+        var managed = decodes.Count > 0 && managedDecode
+            ? new DecodeRows(decodes.Select(c => offsets[c.index]).ToArray(), decodes.Select(c => c.chunk.Slot).ToArray(),
+                decodes.Select(c => c.chunk.StartPosition + 1).ToArray())
+            : null;
+        var decodePlan = decodes.Count == 0 || managed is not null ? null : DecodePlan.For(decodes.Select(c => c.chunk).ToList(), cache.Capacity);
         var inSlotOrder = decodePlan is not null && decodePlan.Lengths.Length == decodes.Count
                           && decodes.Select((c, i) => c.chunk.Slot == decodePlan.FirstSlot + i).All(x => x);
         if (decodePlan is not null)
@@ -135,7 +145,7 @@ internal sealed class PackedBatch
                 Mask(p.chunk, groups, device), Causal: p.chunk.StartPosition == 0 && groups == 1))
             .ToList();
         var (cos, sin) = rotary.ForPositions(positions, dtype);
-        return new PackedBatch(cos.unsqueeze(1), sin.unsqueeze(1), slots, positions, decode, prefills, unpermute, lastRows);
+        return new PackedBatch(cos.unsqueeze(1), sin.unsqueeze(1), slots, positions, decode, managed, prefills, unpermute, lastRows);
     }
 
     /// <summary>

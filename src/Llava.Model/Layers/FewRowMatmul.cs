@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Llava.Model.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -16,7 +16,7 @@ namespace Llava.Model.Layers;
 /// columns past the last full vector, then the bias), so a row's result does not depend on how many rows share the
 /// call or how the weight rows are split between threads: decode stays batch invariant whatever the batch.
 /// </summary>
-public static unsafe partial class FewRowMatmul
+public static unsafe class FewRowMatmul
 {
     /// <summary>
     /// Whether this CPU runs 256- or 512-bit vector FMA in hardware (AVX2 + FMA or AVX-512 on x86, detected at run
@@ -52,7 +52,7 @@ public static unsafe partial class FewRowMatmul
         var rows = (int)MatmulPrecision.Rows(shape);
         if (rows == 0) return output;
         using var contiguous = input.is_contiguous() ? null : input.contiguous();
-        var job = new Job(Data(contiguous ?? input), Data(weight), bias is null ? 0 : Data(bias), Data(output), rows, (int)inFeatures, (int)outFeatures);
+        var job = new Job(TensorMemory.Address(contiguous ?? input), TensorMemory.Address(weight), bias is null ? 0 : TensorMemory.Address(bias), TensorMemory.Address(output), rows, (int)inFeatures, (int)outFeatures);
         var groups = (job.OutFeatures + 3) / 4;
         var parts = Math.Clamp(threads, 1, groups);
         if (parts == 1) job.Run(0, job.OutFeatures);
@@ -64,12 +64,6 @@ public static unsafe partial class FewRowMatmul
         }
         return output;
     }
-
-    private static nint Data(Tensor tensor) => THSTensor_data(tensor.Handle);
-
-    // TorchSharp exposes a tensor's memory only as a span of at most 2 GiB; a 7B model's output head is not far from that.
-    [LibraryImport("LibTorchSharp")]
-    private static partial nint THSTensor_data(nint handle);
 
     private readonly record struct Job(nint X, nint W, nint B, nint Y, int Rows, int InFeatures, int OutFeatures)
     {
@@ -126,34 +120,5 @@ public static unsafe partial class FewRowMatmul
             for (var c = full; c < n; c++) sum = MathF.FusedMultiplyAdd(wRow[c], xRow[c], sum);
             return bias == null ? sum : sum + bias[o];
         }
-    }
-
-    /// <summary>One vector width's operations, so that one generic loop serves AVX-512 and AVX2 (the JIT specialises it per struct).</summary>
-    private interface ILanes<TVector> where TVector : struct
-    {
-        static abstract int Count { get; }
-        static abstract TVector Load(float* source);
-        static abstract TVector FusedMultiplyAdd(TVector left, TVector right, TVector addend);
-        static abstract float Sum(TVector vector);
-    }
-
-    private readonly struct Lanes512 : ILanes<Vector512<float>>
-    {
-        public static int Count => Vector512<float>.Count;
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Load(float* source) => Vector512.Load(source);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector512<float> FusedMultiplyAdd(Vector512<float> left, Vector512<float> right, Vector512<float> addend) =>
-            Vector512.FusedMultiplyAdd(left, right, addend);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Vector512<float> vector) => Vector512.Sum(vector);
-    }
-
-    private readonly struct Lanes256 : ILanes<Vector256<float>>
-    {
-        public static int Count => Vector256<float>.Count;
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Load(float* source) => Vector256.Load(source);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<float> FusedMultiplyAdd(Vector256<float> left, Vector256<float> right, Vector256<float> addend) =>
-            Vector256.FusedMultiplyAdd(left, right, addend);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Vector256<float> vector) => Vector256.Sum(vector);
     }
 }

@@ -1,3 +1,4 @@
+using Llava.Model.Tensors;
 using static TorchSharp.torch;
 
 namespace Llava.Model.Layers;
@@ -10,16 +11,18 @@ namespace Llava.Model.Layers;
 /// float32 just before use and its output back, and a smaller one (decode) multiplies in half precision. The
 /// weights stay in half precision either way, so the model keeps half-precision memory.
 /// Float32 matmuls of at most <paramref name="FewRowKernelRows"/> rows (decode steps; 0: none) run in
-/// <see cref="FewRowMatmul"/> instead of libtorch.
+/// <see cref="FewRowMatmul"/> instead of libtorch, and with <paramref name="DecodeAttention"/> the attention of
+/// decode rows over the KV cache (its two products, <c>q kᵀ</c> and the weighted sum of values) runs in
+/// <c>Language.DecodeAttention</c>.
 /// </summary>
-public sealed record MatmulPrecision(int UpcastFromRows, int FewRowKernelRows = 0)
+public sealed record MatmulPrecision(int UpcastFromRows, int FewRowKernelRows = 0, bool DecodeAttention = false)
 {
     /// <summary><c>input Wᵀ + b</c> for <paramref name="input"/> <c>[..., in]</c> under <paramref name="precision"/> (null: as stored).</summary>
     public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias, MatmulPrecision? precision)
     {
         if (precision is null) return nn.functional.linear(input, weight, bias);
         if (precision.FewRowKernelRows > 0 && FewRowMatmul.Takes(input, weight, bias, precision.FewRowKernelRows))
-            return FewRowMatmul.Linear(input, weight, bias, get_num_threads());
+            return FewRowMatmul.Linear(input, weight, bias, KernelThreads.Count);
         if (!precision.Upcasts(input)) return nn.functional.linear(input, weight, bias);
         using var scope = NewDisposeScope();
         using var floatBias = bias?.to(ScalarType.Float32);

@@ -11,6 +11,12 @@ public static class TinyModel
 
     public static LlavaForConditionalGeneration Float32 => Float32Model.Value;
 
+    private static readonly Lazy<LlavaForConditionalGeneration> LibtorchFloat32Model =
+        new(() => LlavaForConditionalGeneration.FromPretrained(RepoPaths.FixtureModel, new ModelOptions { DType = "float32", FewRowKernel = false }));
+
+    /// <summary>The fixture model without the managed decode kernels: every matmul and attention in libtorch.</summary>
+    public static LlavaForConditionalGeneration LibtorchFloat32 => LibtorchFloat32Model.Value;
+
     /// <summary>The decoder input for a golden case: token embeddings with its images' features spliced in.</summary>
     public static Tensor PromptEmbeds(LlavaForConditionalGeneration model, GoldenCase goldenCase)
     {
