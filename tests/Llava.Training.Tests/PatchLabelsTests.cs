@@ -37,4 +37,18 @@ public sealed class PatchLabelsTests
         var (unseen, _) = labels.For([Object("hexagon", "green", 0, 0, 1, 1)], 2);
         Assert.Equal(new long[] { 0, 0, 0, 0 }, unseen);
     }
+
+    [Fact]
+    public void The_centre_region_names_only_the_patch_holding_each_objects_centre_and_both_adds_it_to_the_box()
+    {
+        // A small star whose box covers no patch centre of a 3×3 grid, centred in the middle patch, and a large
+        // circle over the left column whose box also covers the middle column's patch centres.
+        var star = Object("star", "red", 0.52, 0.52, 0.64, 0.64);
+        var circle = Object("circle", "blue", 0, 0, 0.55, 1);
+        PatchLabels Labels(PatchLabelRegion region) => new([star, circle], region);
+
+        Assert.Equal(new long[] { 1, 1, 0, 1, 1, 0, 1, 1, 0 }, Labels(PatchLabelRegion.Box).For([star, circle], 3).Shapes);
+        Assert.Equal(new long[] { 0, 0, 0, 1, 2, 0, 0, 0, 0 }, Labels(PatchLabelRegion.Centre).For([star, circle], 3).Shapes);
+        Assert.Equal(new long[] { 1, 1, 0, 1, 2, 0, 1, 1, 0 }, Labels(PatchLabelRegion.Both).For([star, circle], 3).Shapes);
+    }
 }

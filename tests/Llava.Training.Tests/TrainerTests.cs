@@ -232,6 +232,44 @@ public sealed class TrainerTests : IClassFixture<TrainerTests.Setup>
     }
 
     [Fact]
+    public void Patch_labels_alone_train_the_used_layers_without_a_text_tower_and_the_probe_records_each_validation()
+    {
+        using var model = _setup.Tiny.LoadModel();
+        var scenesFile = Path.Combine(_setup.Tiny.DataDir, ShapesDataset.Scenes);
+        var scenes = Shapes.SceneAnnotationsJson.Read(scenesFile);
+        var (samples, issues) = TrainingData.SceneCaptions(scenes, _setup.Tiny.Tokenizer, _setup.Tiny.Images, 64, 0, 1);
+        Assert.Empty(issues);
+        Assert.Throws<ArgumentException>(() => new ContrastiveObjective(model, null, samples, [], _setup.Tiny.Images));
+        var objective = new ContrastiveObjective(model, null, samples, [], _setup.Tiny.Images, patchLabelWeight: 1);
+        Assert.IsType<PatchAttributeHead>(objective.Auxiliary);
+        var outDir = _setup.Tiny.Scratch("patches-only");
+        var probe = new PatchProbe(model, objective.PatchHead!, objective.PatchLabels!, _setup.Tiny.Images,
+            [new PatchProbe.Set("train", scenes)], Path.Combine(outDir, PatchProbe.FileName));
+        var before = probe.Measure(0);
+        using var snapshot = new ParameterSnapshot(model);
+        var output = new StringWriter();
+
+        new Trainer(model, objective, Options(60, batch: 8) with { ValidationEvery = 20 }, output, probe).Run(_setup.Tiny.ModelDir, outDir);
+
+        // The features LLaVA reads (vision_feature_layer -2 of 2) come from the first layer: the last layer and the
+        // post-layernorm, read only by a contrastive loss, get no gradient and stay as they were.
+        var changed = snapshot.Changed(model);
+        Assert.Contains("vision_tower.vision_model.encoder.layers.0.self_attn.q_proj.weight", changed);
+        Assert.All(changed, name => Assert.StartsWith("vision_tower.vision_model.", name));
+        Assert.DoesNotContain(changed, name => name.Contains("encoder.layers.1.", StringComparison.Ordinal) || name.Contains("post_layernorm", StringComparison.Ordinal));
+        Assert.Equal(3, output.ToString().Split('\n').Count(line => line.StartsWith("[probe] step ", StringComparison.Ordinal)));
+
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, PatchProbe.FileName)));
+        var steps = json.RootElement.EnumerateArray().ToList();
+        Assert.Equal([0, 20, 40, 60], steps.Select(s => s.GetProperty("step").GetInt32()));
+        var last = steps[^1].GetProperty("sets")[0];
+        Assert.Equal("train", last.GetProperty("set").GetString());
+        Assert.Equal(scenes.Count * model.Config.Vision.NumPatches, last.GetProperty("patches").GetInt64());
+        var first = steps[0].GetProperty("sets")[0];
+        Assert.True(last.GetProperty("object_shape").GetDouble() > first.GetProperty("object_shape").GetDouble(), string.Join("\n", before));
+    }
+
+    [Fact]
     public void The_schedule_warms_up_linearly_then_follows_a_cosine_to_the_floor()
     {
         var schedule = new LearningRateSchedule(1.0, totalSteps: 110, warmupSteps: 10, minRatio: 0.1);

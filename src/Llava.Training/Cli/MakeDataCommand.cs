@@ -11,8 +11,9 @@ public static class MakeDataCommand
         make-data --out DIR [--template-from DIR] [--train N] [--val N] [--eval-per-kind N] [--seed N] [--image-size PX]
                   [--world wide|classic]
           Renders the shapes world: images, scenes.json (captions + boxes), pretrain.json / instruct.json (LLaVA JSON)
-          with -val splits, eval.json (held-out questions; for the wide world also eval-independent.json, drawn by an
-          independent renderer), lm-corpus.txt and tokenizer-corpus.txt. --image-size is the classic world's.
+          and scenes.json with -val splits, eval.json (held-out questions; for the wide world also eval-independent.json
+          and its scenes-independent.json, drawn by an independent renderer), lm-corpus.txt and tokenizer-corpus.txt.
+          --image-size is the classic world's.
           --template-from  folder whose chat template renders the corpora (default: the shapes tokenizer folder)
         """;
 

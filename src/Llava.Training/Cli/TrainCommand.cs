@@ -32,6 +32,13 @@ public static class TrainCommand
           --hard-negatives N   clip only: --data is a scenes.json (captions + boxes); add N near-miss captions per image
           --patch-labels W     clip only: --data is a scenes.json; also classify each patch's shape and colour from the
                                boxes (background where none), that loss weighted W
+          --patch-label-region box|centre|both   which patches are named after an object: those whose centre lies in
+                               its box (default), the one holding the object's centre, or both
+          --patch-labels-only  clip only: train on the patch labels alone, without the contrastive loss and its text
+                               tower (much cheaper per step); --val is then a scenes.json too
+          --probe FILES        clip with patch labels: comma-separated scenes.json files whose patches the head names
+                               at each validation and at the end (default: scenes-val.json and scenes-independent.json
+                               beside --data); accuracies also go to patch-probe.json in --out
           --resume        continue from the newest checkpoint in --out
           --threads N     CPU threads for TorchSharp (default: all cores)
         """;
@@ -59,7 +66,8 @@ public static class TrainCommand
         {
             output.WriteLine($"[{objective.Name}] {objective.TrainingSamples} training / {objective.ValidationSamples} validation samples, " +
                              $"{objective.Parameters.Sum(p => p.numel()):N0} trainable parameters");
-            var result = new Trainer(model, objective, request.Options, output).Run(modelDir, request.Out, resumeFrom);
+            var result = new Trainer(model, objective, request.Options, output, ProbeOf(request, objective, model, modelDir))
+                .Run(modelDir, request.Out, resumeFrom);
             ModelFolder.Save(model, modelDir, request.Out);
             output.WriteLine($"[{objective.Name}] done: {result.Steps} steps in {ProgressBar.Format(result.Elapsed)}, " +
                              $"train loss {result.FinalTrainLoss:F4}" +
@@ -75,8 +83,7 @@ public static class TrainCommand
         var tokenizer = LlavaTokenizer.Load(modelDir);
         var maxLength = model.Config.Text.MaxPositionEmbeddings;
         var encoder = new ConversationEncoder(tokenizer, ChatTemplate.FromModelDirectory(modelDir), model.Config.ImageSeqLen);
-        var images = new ImageStore(request.Images ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(request.Data))!, "images"),
-            ClipImageProcessor.Load(modelDir));
+        var images = ImagesOf(request, modelDir);
 
         if (request.Stage == TrainingStage.Lm)
         {
@@ -86,17 +93,36 @@ public static class TrainCommand
         }
         if (request.Stage == TrainingStage.Clip)
         {
+            (List<CaptionSample>, List<RecordIssue>) Scenes(string file) =>
+                TrainingData.SceneCaptions(SceneAnnotationsJson.Read(file), tokenizer, images, maxLength, request.HardNegatives, request.Options.Seed);
             var train = Report(request.HardNegatives > 0 || request.PatchLabelWeight > 0
-                ? TrainingData.SceneCaptions(SceneAnnotationsJson.Read(request.Data), tokenizer, images, maxLength, request.HardNegatives, request.Options.Seed)
+                ? Scenes(request.Data)
                 : TrainingData.Captions(LlavaJson.Read(request.Data), tokenizer, images, maxLength), request.Data, output, issuesLog);
-            var val = request.Validation is null ? [] : Report(TrainingData.Captions(LlavaJson.Read(request.Validation), tokenizer, images, maxLength), request.Validation, output, issuesLog);
-            tower = new ClipTextTower(model.Config.Text.VocabSize, model.Config.Vision.HiddenSize, textHidden: 64, layers: 2, projectionDim: 64);
-            return new ContrastiveObjective(model, tower, train, val, images, request.PatchLabelWeight);
+            var val = request.Validation is null ? []
+                : Report(request.PatchLabelsOnly ? Scenes(request.Validation) : TrainingData.Captions(LlavaJson.Read(request.Validation), tokenizer, images, maxLength),
+                    request.Validation, output, issuesLog);
+            if (!request.PatchLabelsOnly)
+                tower = new ClipTextTower(model.Config.Text.VocabSize, model.Config.Vision.HiddenSize, textHidden: 64, layers: 2, projectionDim: 64);
+            return new ContrastiveObjective(model, tower, train, val, images, request.PatchLabelWeight, request.PatchLabelRegion);
         }
         var records = Report(TrainingData.Conversations(LlavaJson.Read(request.Data), encoder, images, maxLength), request.Data, output, issuesLog);
         var validation = request.Validation is null ? [] : Report(TrainingData.Conversations(LlavaJson.Read(request.Validation), encoder, images, maxLength), request.Validation, output, issuesLog);
         return new LanguageObjective(model, request.Stage, records, validation, images, request.Options.TrainVisionTower);
     }
+
+    /// <summary>The patch probe of a clip stage with patch labels, named after its scene files; null for other stages.</summary>
+    private static PatchProbe? ProbeOf(TrainRequest request, ITrainingObjective objective, LlavaForConditionalGeneration model, string modelDir)
+    {
+        if (objective is not ContrastiveObjective { PatchHead: { } head, PatchLabels: { } labels } || request.ProbeScenes is not { Count: > 0 } files)
+            return null;
+        var sets = files.Select(f => new PatchProbe.Set(Path.GetFileNameWithoutExtension(f), SceneAnnotationsJson.Read(f))).ToList();
+        return new PatchProbe(model, head, labels, ImagesOf(request, modelDir), sets, Path.Combine(request.Out, PatchProbe.FileName));
+    }
+
+    /// <summary>The image folder: --images, or images/ beside the data file.</summary>
+    private static ImageStore ImagesOf(TrainRequest request, string modelDir) =>
+        new(request.Images ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(request.Data))!, ShapesDataset.ImagesFolder),
+            ClipImageProcessor.Load(modelDir));
 
     private static List<T> Report<T>((List<T> Samples, List<RecordIssue> Issues) loaded, string source, TextWriter output, string log)
     {

@@ -1,3 +1,4 @@
+using Llava.Training.Shapes;
 using Llava.Training.Trainers;
 
 namespace Llava.Training.Cli;
@@ -7,8 +8,13 @@ namespace Llava.Training.Cli;
 /// hard-negative captions per image (0: plain caption records).</param>
 /// <param name="PatchLabelWeight">For the clip stage: read <paramref name="Data"/> as scenes.json and add the per-patch
 /// shape and colour loss of <see cref="PatchLabels"/> with this weight (0: none).</param>
+/// <param name="PatchLabelsOnly">For the clip stage with patch labels: leave the contrastive loss and its text tower out;
+/// <paramref name="Validation"/> is then a scenes.json too.</param>
+/// <param name="PatchLabelRegion">For the clip stage with patch labels: which patches are named after each object.</param>
+/// <param name="ProbeScenes">For the clip stage with patch labels: scenes.json files the <see cref="PatchProbe"/> measures.</param>
 public sealed record TrainRequest(TrainingStage Stage, string Model, string Data, string? Validation, string? Images, string Out,
-    TrainingOptions Options, bool Resume, int Threads, int HardNegatives = 0, double PatchLabelWeight = 0)
+    TrainingOptions Options, bool Resume, int Threads, int HardNegatives = 0, double PatchLabelWeight = 0, bool PatchLabelsOnly = false,
+    PatchLabelRegion PatchLabelRegion = PatchLabelRegion.Box, IReadOnlyList<string>? ProbeScenes = null)
 {
     public static TrainRequest From(CommandArguments args)
     {
@@ -47,8 +53,26 @@ public sealed record TrainRequest(TrainingStage Stage, string Model, string Data
         {
             throw new UsageException(e.Message);
         }
-        return new TrainRequest(stage, args.Required("model"), args.Required("data"), args.Text("val"), args.Text("images"),
+        var data = args.Required("data");
+        var patchLabels = args.Double("patch-labels", 0);
+        var patchLabelsOnly = args.Flag("patch-labels-only");
+        if (patchLabelsOnly && (stage != TrainingStage.Clip || patchLabels <= 0))
+            throw new UsageException("--patch-labels-only needs --stage clip and --patch-labels W above 0");
+        var region = args.Choice("patch-label-region", PatchLabelRegion.Box);
+        var probe = args.Text("probe")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (probe is not null && patchLabels <= 0)
+            throw new UsageException("--probe measures the patch-label head: it needs --patch-labels W above 0");
+        return new TrainRequest(stage, args.Required("model"), data, args.Text("val"), args.Text("images"),
             args.Required("out"), options, args.Flag("resume"), args.Int("threads", Environment.ProcessorCount),
-            args.Int("hard-negatives", 0), args.Double("patch-labels", 0));
+            args.Int("hard-negatives", 0), patchLabels, patchLabelsOnly, region,
+            probe ?? (stage == TrainingStage.Clip && patchLabels > 0 ? DefaultProbeScenes(data) : null));
+    }
+
+    /// <summary>The held-out scene files that make-data writes beside scenes.json, where they exist.</summary>
+    private static string[] DefaultProbeScenes(string data)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(data))!;
+        return [.. new[] { ShapesDataset.ValidationScenes, ShapesDataset.IndependentScenes }
+            .Select(name => Path.Combine(folder, name)).Where(File.Exists)];
     }
 }

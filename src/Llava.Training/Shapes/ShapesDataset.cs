@@ -5,6 +5,12 @@ public static class ShapesDataset
 {
     public const string ImagesFolder = "images";
     public const string Scenes = "scenes.json";
+
+    /// <summary>Captions and boxes of the validation scenes, for measuring the vision tower's patch probe.</summary>
+    public const string ValidationScenes = "scenes-val.json";
+
+    /// <summary>Captions and boxes of the independent-renderer evaluation pictures (wide world only), for the same probe.</summary>
+    public const string IndependentScenes = "scenes-independent.json";
     public const string Pretrain = "pretrain.json";
     public const string PretrainValidation = "pretrain-val.json";
     public const string Instruct = "instruct.json";

@@ -36,6 +36,7 @@ public static class ShapesDatasetBuilder
         LlavaJson.Write(Path.Combine(outDir, ShapesDataset.PretrainValidation), pretrainVal);
         LlavaJson.Write(Path.Combine(outDir, ShapesDataset.InstructValidation), instructVal);
         SceneAnnotationsJson.Write(Path.Combine(outDir, ShapesDataset.Scenes), train.Select(s => SceneAnnotation.From(s.Scene, s.Image)));
+        SceneAnnotationsJson.Write(Path.Combine(outDir, ShapesDataset.ValidationScenes), validation.Select(s => SceneAnnotation.From(s.Scene, s.Image)));
 
         var evalSets = BuildEval(outDir, options);
 
@@ -56,7 +57,7 @@ public static class ShapesDatasetBuilder
 
     /// <summary>
     /// Writes only the held-out evaluation images and question files — <c>eval.json</c>, and in the wide world
-    /// <c>eval-independent.json</c> — the same ones <see cref="Build"/> writes for these options (their random streams
+    /// <c>eval-independent.json</c> with its pictures' boxes in <c>scenes-independent.json</c> — the same ones <see cref="Build"/> writes for these options (their random streams
     /// are the evaluation splits' own), so a shipped model can be checked without regenerating its training data.
     /// </summary>
     public static IReadOnlyList<EvalSet> BuildEval(string outDir, ShapesDataOptions options)
@@ -71,8 +72,10 @@ public static class ShapesDatasetBuilder
         };
         if (options.World == ShapesWorld.Wide)
         {
-            sets.Add(WriteEval(outDir, EvalSet.IndependentRenderer, ShapesDataset.IndependentEval,
-                Split("independent", count, SceneSources.Independent(options.Seed + 5), imagesDir), options.Seed + 6));
+            var independent = Split("independent", count, SceneSources.Independent(options.Seed + 5), imagesDir);
+            sets.Add(WriteEval(outDir, EvalSet.IndependentRenderer, ShapesDataset.IndependentEval, independent, options.Seed + 6));
+            SceneAnnotationsJson.Write(Path.Combine(outDir, ShapesDataset.IndependentScenes),
+                independent.Select(s => SceneAnnotation.From(s.Scene, s.Image)));
         }
         return sets;
     }

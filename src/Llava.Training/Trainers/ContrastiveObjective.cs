@@ -27,42 +27,58 @@ public sealed record CaptionSample(string Id, string Image, int[] CaptionIds, IR
 /// scenes apart most cheaply (colours, positions) and little about shapes or which colour goes with which shape.
 /// Trains the whole vision tower plus the <see cref="ClipTextTower"/>; with a <see cref="PatchAttributeHead"/>, adds
 /// its per-patch cross-entropy (<see cref="PatchLabels"/>) on the features LLaVA reads, for the samples with boxes.
+/// Without a text tower the patch loss is the whole objective: the text tower with its hard negatives costs most of
+/// a step, and the layers after the one LLaVA reads then get no gradient, as in LLaVA's own stages.
 /// </summary>
 public sealed class ContrastiveObjective : ITrainingObjective
 {
     private static readonly Scalar MaxLogitScale = 4.6052.ToScalar(); // ln 100, CLIP's clamp
 
     private readonly LlavaForConditionalGeneration _model;
-    private readonly ClipTextTower _tower;
+    private readonly ClipTextTower? _tower;
     private readonly IReadOnlyList<CaptionSample> _train;
     private readonly IReadOnlyList<CaptionSample> _validation;
     private readonly ImageStore _images;
-    private readonly (PatchAttributeHead Head, PatchLabels Labels, double Weight)? _patches;
+    private readonly double _patchLabelWeight;
 
+    /// <param name="tower">The text tower of the contrastive loss; null trains on patch labels alone.</param>
     /// <param name="patchLabelWeight">Weight of the per-patch loss beside the contrastive one; 0 leaves it out.</param>
-    public ContrastiveObjective(LlavaForConditionalGeneration model, ClipTextTower tower, IReadOnlyList<CaptionSample> train,
-        IReadOnlyList<CaptionSample> validation, ImageStore images, double patchLabelWeight = 0)
+    /// <param name="patchLabelRegion">Which patches the per-patch loss names after each object.</param>
+    public ContrastiveObjective(LlavaForConditionalGeneration model, ClipTextTower? tower, IReadOnlyList<CaptionSample> train,
+        IReadOnlyList<CaptionSample> validation, ImageStore images, double patchLabelWeight = 0,
+        PatchLabelRegion patchLabelRegion = PatchLabelRegion.Box)
     {
+        if (tower is null && (patchLabelWeight <= 0 || train.Concat(validation).Any(s => s.Objects is null)))
+            throw new ArgumentException("without a text tower the patch labels are the only loss: every sample needs boxes", nameof(tower));
         _model = model;
         _tower = tower;
         _train = train;
         _validation = validation;
         _images = images;
+        _patchLabelWeight = patchLabelWeight;
         var vision = TrainingStages.Unfreeze(model, TrainingStage.Clip);
-        nn.Module auxiliary = tower;
         if (patchLabelWeight > 0)
         {
-            var labels = new PatchLabels(train.SelectMany(s => s.Objects ?? []));
+            PatchLabels = new PatchLabels(train.SelectMany(s => s.Objects ?? []), patchLabelRegion);
             var config = model.Config.Vision;
-            var head = new PatchAttributeHead(config.HiddenSize, labels.ShapeClasses, labels.ColorClasses, config.LayerNormEps);
-            _patches = (head, labels, patchLabelWeight);
-            auxiliary = new ContrastiveHeads(tower, head);
+            PatchHead = new PatchAttributeHead(config.HiddenSize, PatchLabels.ShapeClasses, PatchLabels.ColorClasses, config.LayerNormEps);
         }
-        Auxiliary = auxiliary;
-        var auxiliaryParameters = auxiliary.parameters().ToList();
+        Auxiliary = (tower, PatchHead) switch
+        {
+            (not null, not null) => new ContrastiveHeads(tower, PatchHead),
+            (not null, null) => tower,
+            _ => PatchHead,
+        };
+        var auxiliaryParameters = Auxiliary!.parameters().ToList();
         foreach (var parameter in auxiliaryParameters) parameter.requires_grad_(true);
         Parameters = [.. vision, .. auxiliaryParameters];
     }
+
+    /// <summary>The per-patch classifier trained beside the tower (null without patch labels), for <see cref="PatchProbe"/>.</summary>
+    public PatchAttributeHead? PatchHead { get; }
+
+    /// <summary>The classes <see cref="PatchHead"/> was trained on.</summary>
+    public PatchLabels? PatchLabels { get; }
 
     public string Name => TrainingStage.Clip.Name();
     public int TrainingSamples => _train.Count;
@@ -84,51 +100,56 @@ public sealed class ContrastiveObjective : ITrainingObjective
         using var pixels = _images.Pixels(batch.Select(s => s.Image).ToList());
         var featureLayer = _model.Config.VisionFeatureLayerIndex;
         var features = vision.HiddenState(pixels, featureLayer);
-        var hidden = vision.encoder.ForwardLayers(features, featureLayer, _model.Config.Vision.NumHiddenLayers);
+        Tensor? loss = null;
+        var tokens = batch.Count * features.shape[1];
+        if (_tower is not null)
+        {
+            var texts = batch.Select(s => s.CaptionIds).Concat(batch.SelectMany(s => s.NegativeIds)).ToList();
+            loss = ContrastiveLoss(features, texts, batch.Count, _tower);
+            tokens += texts.Sum(t => (long)t.Length);
+        }
+        if (PatchHead is not null && batch.All(s => s.Objects is not null))
+        {
+            using var weight = _patchLabelWeight.ToScalar();
+            var patches = PatchLoss(features, batch, PatchHead, PatchLabels!) * weight;
+            loss = loss is null ? patches : loss.Plus(patches);
+        }
+        // The constructor made sure that without a text tower every sample has boxes, so one of the two applied.
+        return new BatchLoss(loss!.MoveToOuterDisposeScope(), tokens, batch.Count);
+    }
+
+    /// <summary>The symmetric InfoNCE loss of the batch's images against its captions (the first <paramref name="images"/> texts) and hard negatives.</summary>
+    private Tensor ContrastiveLoss(Tensor features, IReadOnlyList<int[]> texts, int images, ClipTextTower tower)
+    {
+        var vision = _model.vision_tower.vision_model;
+        var hidden = vision.encoder.ForwardLayers(features, _model.Config.VisionFeatureLayerIndex, _model.Config.Vision.NumHiddenLayers);
         var pooled = vision.post_layernorm.forward(hidden.select(1, 0));
-        var images = _tower.EmbedImage(pooled);
+        var imageEmbeddings = tower.EmbedImage(pooled);
+        var captions = EmbedCaptions(texts, tower);
 
-        var texts = batch.Select(s => s.CaptionIds).Concat(batch.SelectMany(s => s.NegativeIds)).ToList();
-        var captions = EmbedCaptions(texts);
-
-        var scale = _tower.logit_scale.clamp(max: MaxLogitScale).exp();
-        var imageToText = scale * images.matmul(captions.t());
-        var textToImage = imageToText.narrow(1, 0, batch.Count).t();
-        using var count = batch.Count.ToScalar();
+        var scale = tower.logit_scale.clamp(max: MaxLogitScale).exp();
+        var imageToText = scale * imageEmbeddings.matmul(captions.t());
+        var textToImage = imageToText.narrow(1, 0, images).t();
+        using var count = images.ToScalar();
         var targets = arange(Scalars.Zero, count, Scalars.One, ScalarType.Int64);
         var imageLoss = nn.functional.cross_entropy(imageToText, targets);
         var textLoss = nn.functional.cross_entropy(textToImage, targets);
-        var loss = imageLoss.Plus(textLoss) / Scalars.Two;
-        if (_patches is { } patches && batch.All(s => s.Objects is not null))
-        {
-            using var weight = patches.Weight.ToScalar();
-            loss = loss.Plus(PatchLoss(features, batch, patches.Head, patches.Labels) * weight);
-        }
-        var tokens = texts.Sum(t => (long)t.Length) + batch.Count * hidden.shape[1];
-        return new BatchLoss(loss.MoveToOuterDisposeScope(), tokens, batch.Count);
+        return imageLoss.Plus(textLoss) / Scalars.Two;
     }
 
     /// <summary>Mean of the shape and colour heads' cross-entropies over every patch token (the class token left out).</summary>
     private Tensor PatchLoss(Tensor features, IReadOnlyList<CaptionSample> batch, PatchAttributeHead head, PatchLabels labels)
     {
         var vision = _model.Config.Vision;
-        var patches = vision.NumPatches;
-        var shapes = new long[batch.Count * patches];
-        var colors = new long[batch.Count * patches];
-        for (var b = 0; b < batch.Count; b++)
-        {
-            var (shape, color) = labels.For(batch[b].Objects!, vision.PatchesPerSide);
-            shape.CopyTo(shapes, b * patches);
-            color.CopyTo(colors, b * patches);
-        }
-        var flat = features.narrow(1, 1, patches).reshape(-1, vision.HiddenSize);
+        var (shapes, colors) = labels.For(batch.Select(s => s.Objects!).ToList(), vision.PatchesPerSide);
+        var flat = features.narrow(1, 1, vision.NumPatches).reshape(-1, vision.HiddenSize);
         var (shapeLogits, colorLogits) = head.Forward(flat);
         var shapeLoss = nn.functional.cross_entropy(shapeLogits, tensor(shapes));
         var colorLoss = nn.functional.cross_entropy(colorLogits, tensor(colors));
         return shapeLoss.Plus(colorLoss) / Scalars.Two;
     }
 
-    private Tensor EmbedCaptions(IReadOnlyList<int[]> texts)
+    private static Tensor EmbedCaptions(IReadOnlyList<int[]> texts, ClipTextTower tower)
     {
         var length = texts.Max(t => t.Length);
         var ids = new long[texts.Count * length];
@@ -137,6 +158,6 @@ public sealed class ContrastiveObjective : ITrainingObjective
             for (var t = 0; t < texts[b].Length; t++) ids[b * length + t] = texts[b][t];
         }
         var lengths = tensor(texts.Select(t => (long)t.Length).ToArray());
-        return _tower.EmbedText(tensor(ids, [texts.Count, length]), lengths);
+        return tower.EmbedText(tensor(ids, [texts.Count, length]), lengths);
     }
 }

@@ -5,7 +5,8 @@ namespace Llava.Training.Trainers;
 /// <summary>
 /// Dense targets for the vision tower from a scene's boxes: each patch of the square the tower sees is labelled with
 /// the shape and colour of the object whose box holds the patch's centre (the nearest box centre where boxes
-/// overlap), or 0 for background. Every patch of an object's region carries the object's identity, so a patch inside
+/// overlap), or 0 for background; <see cref="PatchLabelRegion"/> can instead, or also, name the patch that holds each
+/// object's centre. Every patch of an object's region carries the object's identity, so a patch inside
 /// an outlined square or at a triangle's flat side must be named from its context — the attention learns what a
 /// shape is, which an image-level caption loss reaches only through one pooled token.
 /// </summary>
@@ -13,10 +14,12 @@ public sealed class PatchLabels
 {
     private readonly Dictionary<string, int> _shapes;
     private readonly Dictionary<string, int> _colors;
+    private readonly PatchLabelRegion _region;
 
     /// <param name="objects">Every object of the training data, which fixes the two vocabularies.</param>
-    public PatchLabels(IEnumerable<ObjectAnnotation> objects)
+    public PatchLabels(IEnumerable<ObjectAnnotation> objects, PatchLabelRegion region = PatchLabelRegion.Box)
     {
+        _region = region;
         var list = objects.ToList();
         _shapes = Vocabulary(list.Select(o => o.Shape));
         _colors = Vocabulary(list.Select(o => o.Color));
@@ -33,18 +36,40 @@ public sealed class PatchLabels
     {
         var shapes = new long[grid * grid];
         var colors = new long[grid * grid];
+        static (double X, double Y) Centre(ObjectAnnotation o) => ((o.Box[0] + o.Box[2]) / 2, (o.Box[1] + o.Box[3]) / 2);
         for (var row = 0; row < grid; row++)
         {
             for (var column = 0; column < grid; column++)
             {
                 var (x, y) = ((column + 0.5) / grid, (row + 0.5) / grid);
-                var owner = objects.Where(o => o.Box[0] <= x && x < o.Box[2] && o.Box[1] <= y && y < o.Box[3])
-                    .OrderBy(o => Math.Pow((o.Box[0] + o.Box[2]) / 2 - x, 2) + Math.Pow((o.Box[1] + o.Box[3]) / 2 - y, 2))
-                    .FirstOrDefault();
+                // A centre's patch goes to its own object before any box that merely covers it.
+                var centredHere = _region == PatchLabelRegion.Box ? []
+                    : objects.Where(o => Cell(Centre(o).X, grid) == column && Cell(Centre(o).Y, grid) == row).ToList();
+                var candidates = centredHere.Count > 0 || _region == PatchLabelRegion.Centre ? centredHere
+                    : objects.Where(o => o.Box[0] <= x && x < o.Box[2] && o.Box[1] <= y && y < o.Box[3]);
+                var owner = candidates.OrderBy(o => Math.Pow(Centre(o).X - x, 2) + Math.Pow(Centre(o).Y - y, 2)).FirstOrDefault();
                 if (owner is null) continue;
                 shapes[row * grid + column] = _shapes.GetValueOrDefault(owner.Shape);
                 colors[row * grid + column] = _colors.GetValueOrDefault(owner.Color);
             }
+        }
+        return (shapes, colors);
+    }
+
+    /// <summary>The column (or row) of a <paramref name="grid"/>-wide grid that holds a normalised coordinate.</summary>
+    private static int Cell(double coordinate, int grid) => Math.Clamp((int)(coordinate * grid), 0, grid - 1);
+
+    /// <summary>The classes of every patch of several scenes, one scene after another, as the heads' flattened batch has them.</summary>
+    public (long[] Shapes, long[] Colors) For(IReadOnlyList<IReadOnlyList<ObjectAnnotation>> scenes, int grid)
+    {
+        var patches = grid * grid;
+        var shapes = new long[scenes.Count * patches];
+        var colors = new long[scenes.Count * patches];
+        for (var s = 0; s < scenes.Count; s++)
+        {
+            var (shape, color) = For(scenes[s], grid);
+            shape.CopyTo(shapes, s * patches);
+            color.CopyTo(colors, s * patches);
         }
         return (shapes, colors);
     }

@@ -13,8 +13,9 @@ namespace Llava.Training.Trainers;
 /// clipping, periodic validation and resumable checkpoints. Data order depends only on the seed and the step, so a resumed run sees the same batches
 /// an uninterrupted one would have.
 /// </summary>
+/// <param name="probe">Measured at every validation and after the last step, beside the validation loss.</param>
 public sealed class Trainer(LlavaForConditionalGeneration model, ITrainingObjective objective, TrainingOptions options,
-    TextWriter output)
+    TextWriter output, IValidationProbe? probe = null)
 {
     private int[]? _order;
     private int _orderEpoch = -1;
@@ -63,12 +64,16 @@ public sealed class Trainer(LlavaForConditionalGeneration model, ITrainingObject
 
             var done = step + 1;
             if (options.ValidationEvery > 0 && done % options.ValidationEvery == 0 && done < totalSteps)
+            {
                 validation = Validate(progress, done);
+                Probe(progress, done);
+            }
             if (options.CheckpointEvery > 0 && done % options.CheckpointEvery == 0 && done < totalSteps)
                 SaveCheckpoint(optimizer, modelSourceDir, outDir, done, totalSteps, progress);
         }
         if (objective.ValidationSamples > 0)
             validation = Validate(progress, totalSteps);
+        Probe(progress, totalSteps);
         return new TrainingResult(totalSteps - startStep, smoothed ?? double.NaN, validation, watch.Elapsed, tokens);
     }
 
@@ -142,6 +147,12 @@ public sealed class Trainer(LlavaForConditionalGeneration model, ITrainingObject
         var loss = total / Math.Max(1, targets);
         progress.Note($"[{objective.Name}] step {step}: validation loss {loss:F4}");
         return loss;
+    }
+
+    private void Probe(ProgressBar progress, int step)
+    {
+        if (probe is null) return;
+        foreach (var line in probe.Measure(step)) progress.Note(line);
     }
 
     private AdamW CreateOptimizer(IReadOnlyList<Parameter> parameters)

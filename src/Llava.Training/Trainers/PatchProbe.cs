@@ -1,0 +1,82 @@
+using System.Text.Json;
+using Llava.Model;
+using Llava.Training.Data;
+using Llava.Training.Shapes;
+using static TorchSharp.torch;
+
+namespace Llava.Training.Trainers;
+
+/// <summary>
+/// Measures, while the clip stage trains, how well the features LLaVA reads already name each patch's shape and colour:
+/// the stage's own <see cref="PatchAttributeHead"/> classifies every patch of held-out scenes — the training
+/// renderer's validation scenes and the independent renderer's — against <see cref="PatchLabels"/>. A tower whose
+/// object patches are named badly here cannot answer shape questions after the far costlier LLaVA stages, so this
+/// ranks tower recipes in minutes. Every measurement is appended to a JSON file, rewritten each time so an
+/// interrupted run keeps what it measured.
+/// </summary>
+public sealed class PatchProbe(LlavaForConditionalGeneration model, PatchAttributeHead head, PatchLabels labels, ImageStore images,
+    IReadOnlyList<PatchProbe.Set> sets, string outputFile) : IValidationProbe
+{
+    /// <summary>Scenes measured together, named for the report (e.g. the file they came from).</summary>
+    public sealed record Set(string Name, IReadOnlyList<SceneAnnotation> Scenes);
+
+    public sealed record Result(string Set, int Scenes, PatchAccuracy Accuracy);
+
+    /// <summary>Where the stage writes its measurements, in its output folder.</summary>
+    public const string FileName = "patch-probe.json";
+
+    private const int BatchSize = 64;
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
+    private readonly List<(int Step, IReadOnlyList<Result> Results)> _history = [];
+
+    /// <summary>Measures every set at <paramref name="step"/>, records it, and returns one line per set.</summary>
+    public IReadOnlyList<string> Measure(int step)
+    {
+        var results = sets.Select(s => new Result(s.Name, s.Scenes.Count, Measure(s.Scenes))).ToList();
+        _history.Add((step, results));
+        Write();
+        return results.Select(r => $"[probe] step {step}, {r.Set} ({r.Scenes} scenes): " +
+            $"object patches shape {r.Accuracy.ObjectShape:P1}, colour {r.Accuracy.ObjectColor:P1}; " +
+            $"all patches shape {r.Accuracy.Shape:P1}, colour {r.Accuracy.Color:P1}").ToList();
+    }
+
+    private PatchAccuracy Measure(IReadOnlyList<SceneAnnotation> scenes)
+    {
+        using var noGrad = no_grad();
+        var vision = model.Config.Vision;
+        var accuracy = PatchAccuracy.Empty;
+        for (var start = 0; start < scenes.Count; start += BatchSize)
+        {
+            using var scope = NewDisposeScope();
+            var batch = scenes.Skip(start).Take(BatchSize).ToList();
+            var pixels = images.Pixels(batch.Select(s => s.Image).ToList());
+            var features = model.vision_tower.vision_model.HiddenState(pixels, model.Config.VisionFeatureLayerIndex);
+            var (shapeLogits, colorLogits) = head.Forward(features.narrow(1, 1, vision.NumPatches).reshape(-1, vision.HiddenSize));
+            var (shapes, colors) = labels.For(batch.Select(s => s.Objects).ToList(), vision.PatchesPerSide);
+            accuracy = accuracy.Add(shapes, shapeLogits.argmax(-1).data<long>().ToArray(), colors, colorLogits.argmax(-1).data<long>().ToArray());
+        }
+        return accuracy;
+    }
+
+    private void Write()
+    {
+        static double? Number(double value) => double.IsNaN(value) ? null : Math.Round(value, 4);
+        var document = _history.Select(h => new
+        {
+            h.Step,
+            Sets = h.Results.Select(r => new
+            {
+                r.Set,
+                r.Scenes,
+                r.Accuracy.Patches,
+                r.Accuracy.ObjectPatches,
+                ObjectShape = Number(r.Accuracy.ObjectShape),
+                ObjectColor = Number(r.Accuracy.ObjectColor),
+                Shape = Number(r.Accuracy.Shape),
+                Color = Number(r.Accuracy.Color),
+            }),
+        });
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outputFile))!);
+        File.WriteAllText(outputFile, JsonSerializer.Serialize(document, Json));
+    }
+}
