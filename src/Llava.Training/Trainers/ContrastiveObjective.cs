@@ -142,8 +142,7 @@ public sealed class ContrastiveObjective : ITrainingObjective
     {
         var vision = _model.Config.Vision;
         var (shapes, colors) = labels.For(batch.Select(s => s.Objects!).ToList(), vision.PatchesPerSide);
-        var flat = features.narrow(1, 1, vision.NumPatches).reshape(-1, vision.HiddenSize);
-        var (shapeLogits, colorLogits) = head.Forward(flat);
+        var (shapeLogits, colorLogits) = head.Forward(features);
         var shapeLoss = nn.functional.cross_entropy(shapeLogits, tensor(shapes));
         var colorLoss = nn.functional.cross_entropy(colorLogits, tensor(colors));
         return shapeLoss.Plus(colorLoss) / Scalars.Two;

@@ -23,10 +23,14 @@ public sealed class PatchAttributeHead : nn.Module
         ParameterInitializer.Initialize(this);
     }
 
-    /// <summary>Logits <c>[patches, classes]</c> of both heads for patch features <c>[patches, hidden]</c>.</summary>
-    public (Tensor Shape, Tensor Color) Forward(Tensor patches)
+    /// <summary>
+    /// Logits <c>[batch · patches, classes]</c> of both heads, scene after scene as <see cref="PatchLabels"/> lays out its
+    /// targets, for the tower's features <c>[batch, 1 + patches, hidden]</c> (the class token first, which is not a patch).
+    /// </summary>
+    public (Tensor Shape, Tensor Color) Forward(Tensor features)
     {
         using var scope = NewDisposeScope();
+        var patches = features.narrow(1, 1, features.shape[1] - 1).reshape(-1, features.shape[2]);
         var normed = norm.forward(patches);
         return (shape.forward(normed).MoveToOuterDisposeScope(), color.forward(normed).MoveToOuterDisposeScope());
     }

@@ -51,7 +51,7 @@ public sealed class PatchProbe(LlavaForConditionalGeneration model, PatchAttribu
             var batch = scenes.Skip(start).Take(BatchSize).ToList();
             var pixels = images.Pixels(batch.Select(s => s.Image).ToList());
             var features = model.vision_tower.vision_model.HiddenState(pixels, model.Config.VisionFeatureLayerIndex);
-            var (shapeLogits, colorLogits) = head.Forward(features.narrow(1, 1, vision.NumPatches).reshape(-1, vision.HiddenSize));
+            var (shapeLogits, colorLogits) = head.Forward(features);
             var (shapes, colors) = labels.For(batch.Select(s => s.Objects).ToList(), vision.PatchesPerSide);
             accuracy = accuracy.Add(shapes, shapeLogits.argmax(-1).data<long>().ToArray(), colors, colorLogits.argmax(-1).data<long>().ToArray());
         }
