@@ -195,7 +195,7 @@ public sealed class BenchCommand(BenchOptions options, TextWriter output)
         output.WriteLine($"timing the bare model ({promptTokens}-token prompt, {options.BareIterations} decode steps per batch size) …");
         using var bare = new BareModel(modelPath, dtype, promptTokens, options.MaxTokens, options.Concurrency.Max());
         var times = bare.MeasureAll(options.Concurrency, options.BareIterations);
-        output.WriteLine("  decode step: " + string.Join(", ", times.Decode.Select(d => $"batch {d.Batch} {d.StepMs:F1} ms (matmuls alone {d.MatmulMs:F1} ms)")) +
+        output.WriteLine("  decode step: " + string.Join(", ", times.Decode.Select(d => $"batch {d.Batch} {d.StepMs:F1} ms (matmuls alone {d.MatmulMs:F1} ms{(d.AttentionMs is { } a ? $", attention alone {a:F1} ms" : "")})")) +
                          $"; image encode {times.ImageEncodeMs:F0} ms; prefill {times.PrefillMs:F0} ms");
 
         output.WriteLine($"single stream: {SingleStreamRounds} rounds of bare decode steps, engine API and HTTP, alternating …");

@@ -62,15 +62,18 @@ public sealed record ModelPrecision(ScalarType DType, MatmulPrecision? Matmul, s
     }
 
     /// <summary>
-    /// Float32 matmuls of up to <see cref="FewRowKernelRows"/> rows in <see cref="FewRowMatmul"/> (on a CPU with
-    /// vector FMA; the loader asks). A half-precision model is left as it is: the kernel multiplies float32 only.
+    /// Float32 or bfloat16 matmuls of up to <see cref="FewRowKernelRows"/> rows in <see cref="FewRowMatmul"/> and
+    /// decode attention in <c>Language.DecodeAttention</c> (on a CPU with vector FMA; the loader asks). A float16
+    /// model is left as it is: the kernels do not read float16.
     /// </summary>
     public ModelPrecision WithFewRowKernel(string vectorName)
     {
-        if (DType != ScalarType.Float32) return this;
+        if (!KernelElements.Takes(DType)) return this;
+        // A dtype the CPU multiplies natively has no float32 upcast: its large matmuls stay in libtorch's own kernels.
+        var matmul = Matmul ?? new MatmulPrecision(DType == ScalarType.Float32 ? UpcastFromRows : int.MaxValue);
         return this with
         {
-            Matmul = (Matmul ?? new MatmulPrecision(UpcastFromRows)) with { FewRowKernelRows = FewRowKernelRows, DecodeAttention = true },
+            Matmul = matmul with { FewRowKernelRows = FewRowKernelRows, DecodeAttention = true },
             Description = $"{Description}; matmuls of up to {FewRowKernelRows} rows and decode attention in managed {vectorName} code",
         };
     }

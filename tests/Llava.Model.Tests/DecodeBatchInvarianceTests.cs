@@ -8,7 +8,7 @@ namespace Llava.Model.Tests;
 /// step, even one long enough to widen the keys read past one 512-position block, and whether the decode rows are
 /// their slot range in order or scattered into a wider range. Both batches have two rows, so the matmuls see the
 /// same row count (a different row count changes their last bits: docs/scheduler.md "Batch invariance"). Both
-/// attention paths are held to it: the managed decode kernels and libtorch's batched SDPA.
+/// attention paths are held to it: the managed decode kernels (float32 and bfloat16) and libtorch's batched SDPA.
 /// </summary>
 public sealed class DecodeBatchInvarianceTests
 {
@@ -16,11 +16,17 @@ public sealed class DecodeBatchInvarianceTests
     private const int LongContext = 700;
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void DecodeLogitsDoNotDependOnTheOtherSequenceInTheStep(bool managedKernels)
+    [InlineData(true, false)]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    public void DecodeLogitsDoNotDependOnTheOtherSequenceInTheStep(bool managedKernels, bool bfloat16)
     {
-        var model = managedKernels ? TinyModel.Float32 : TinyModel.LibtorchFloat32;
+        var model = (managedKernels, bfloat16) switch
+        {
+            (true, true) => TinyModel.Bfloat16,
+            (true, false) => TinyModel.Float32,
+            _ => TinyModel.LibtorchFloat32,
+        };
         Assert.Equal(managedKernels, model.Precision.Matmul?.DecodeAttention == true);
         var goldenCase = Golden.Case("single_gradient");
         var length = goldenCase.InputIds.Length;

@@ -8,8 +8,8 @@ using static TorchSharp.torch;
 namespace Llava.Model.Tests;
 
 /// <summary>
-/// The managed few-row float32 matmul against libtorch's <c>linear</c>: the same values within float32 rounding
-/// (measured worst relative error about 1e-6 on the shapes below), the same bits for a row however many rows share
+/// The managed few-row matmul against libtorch's <c>linear</c>: the same values within float32 rounding (measured
+/// worst relative error about 1e-6 on the shapes below; bfloat16 within one bfloat16 step), the same bits for a row however many rows share
 /// the call and however many threads split it, and in the model the golden greedy tokens with decode logits within
 /// 1e-5 of the largest logit of libtorch's.
 /// </summary>
@@ -44,6 +44,36 @@ public sealed class FewRowMatmulTests(ITestOutputHelper output)
         Assert.True(worst <= 1e-5 * Math.Max(1, largest) * Math.Sqrt(inFeatures), $"max |diff| {worst} against largest {largest}");
     }
 
+    /// <summary>
+    /// bfloat16 against libtorch's float32 <c>linear</c> of the same bfloat16 values, rounded to bfloat16: both sum in
+    /// float32, so they round to the same bfloat16 value or to its neighbour.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 64, 8, false)]
+    [InlineData(3, 768, 2304, true)]
+    [InlineData(16, 100, 37, true)]
+    [InlineData(5, 7, 3, false)]
+    public void Bfloat16MatchesFloat32LinearRoundedToBfloat16(int rows, int inFeatures, int outFeatures, bool withBias)
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(rows * 1000 + inFeatures);
+        var input = Random(rows, inFeatures).to(ScalarType.BFloat16);
+        var weight = Random(outFeatures, inFeatures).to(ScalarType.BFloat16);
+        var bias = withBias ? Random(outFeatures).to(ScalarType.BFloat16) : null;
+
+        var expected = nn.functional.linear(input.to(ScalarType.Float32), weight.to(ScalarType.Float32), bias?.to(ScalarType.Float32))
+            .to(ScalarType.BFloat16).to(ScalarType.Float32);
+        var actual = FewRowMatmul.Linear(input, weight, bias, threads: 2);
+
+        Assert.Equal(ScalarType.BFloat16, actual.dtype);
+        Assert.Equal(expected.shape, actual.shape);
+        using var oneStep = (1.0 / 128).ToScalar();
+        using var slack = (1e-5 * expected.abs().max().item<float>()).ToScalar();
+        var bound = expected.abs().mul(oneStep).add(slack);
+        var excess = ((actual.to(ScalarType.Float32) - expected).abs() - bound).max().item<float>();
+        Assert.True(excess <= 0, $"a bfloat16 output is more than one step from float32's, by {excess}");
+    }
+
     [Fact]
     public void KeepsLeadingDimensionsAndReadsANonContiguousInput()
     {
@@ -58,14 +88,16 @@ public sealed class FewRowMatmulTests(ITestOutputHelper output)
         Assert.True(allclose(nn.functional.linear(input, weight), actual, rtol: 1e-5, atol: 1e-6));
     }
 
-    [Fact]
-    public void ARowGetsTheSameBitsWhateverSharesTheCallAndHoweverManyThreadsSplitIt()
+    [Theory]
+    [InlineData(ScalarType.Float32)]
+    [InlineData(ScalarType.BFloat16)]
+    public void ARowGetsTheSameBitsWhateverSharesTheCallAndHoweverManyThreadsSplitIt(ScalarType dtype)
     {
         using var scope = NewDisposeScope();
         manual_seed(11);
-        var weight = Random(301, 259);
-        var bias = Random(301);
-        var batch = Random(16, 259);
+        var weight = Random(301, 259).to(dtype);
+        var bias = Random(301).to(dtype);
+        var batch = Random(16, 259).to(dtype);
 
         var together = FewRowMatmul.Linear(batch, weight, bias, threads: 2);
         for (var row = 0; row < 16; row += 5)
@@ -78,14 +110,17 @@ public sealed class FewRowMatmulTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void TakesOnlyFloat32WithoutGradientUpToItsRows()
+    public void TakesFloat32AndBfloat16OfOneDtypeWithoutGradientUpToItsRows()
     {
         using var scope = NewDisposeScope();
         var weight = zeros(4, 8);
         Assert.True(FewRowMatmul.Takes(zeros(2, 8), weight, null, maxRows: 2));
         Assert.True(FewRowMatmul.Takes(zeros(1, 2, 8), weight, zeros(4), maxRows: 2));
         Assert.False(FewRowMatmul.Takes(zeros(3, 8), weight, null, maxRows: 2));
-        Assert.False(FewRowMatmul.Takes(zeros(1, 8, ScalarType.BFloat16), weight.to(ScalarType.BFloat16), null, maxRows: 2));
+        Assert.True(FewRowMatmul.Takes(zeros(1, 8, ScalarType.BFloat16), weight.to(ScalarType.BFloat16), zeros(4, ScalarType.BFloat16), maxRows: 2));
+        Assert.False(FewRowMatmul.Takes(zeros(1, 8, ScalarType.BFloat16), weight, null, maxRows: 2));
+        Assert.False(FewRowMatmul.Takes(zeros(1, 8, ScalarType.BFloat16), weight.to(ScalarType.BFloat16), zeros(4), maxRows: 2));
+        Assert.False(FewRowMatmul.Takes(zeros(1, 8, ScalarType.Float16), weight.to(ScalarType.Float16), null, maxRows: 2));
         Assert.False(FewRowMatmul.Takes(zeros(1, 8), zeros(8, 4).t(), null, maxRows: 2));
 
         var trained = zeros(4, 8).requires_grad_(true);
@@ -110,23 +145,12 @@ public sealed class FewRowMatmulTests(ITestOutputHelper output)
             Assert.Equal(goldenCase.GreedyIds.Select(id => (long)id), ids);
 
             using var scope = NewDisposeScope();
-            var withKernel = DecodeLogits(kernel, goldenCase);
-            var withLibtorch = DecodeLogits(libtorch, goldenCase);
+            var withKernel = TinyModel.DecodeLogits(kernel, goldenCase);
+            var withLibtorch = TinyModel.DecodeLogits(libtorch, goldenCase);
             var relative = (withKernel - withLibtorch).abs().max().item<float>() / withLibtorch.abs().max().item<float>();
             worst = Math.Max(worst, relative);
         }
         output.WriteLine($"worst decode deviation {worst:E2} of the largest logit");
         Assert.True(worst < 1e-5, $"decode logits deviate by {worst:E2} of the largest logit");
-    }
-
-    /// <summary>The logits of one decode step after the prompt, whose rows the kernel takes.</summary>
-    private static Tensor DecodeLogits(LlavaForConditionalGeneration model, GoldenCase goldenCase)
-    {
-        using var cache = model.CreateKvCache(1, 128);
-        var slot = cache.AllocateSlot();
-        using var embeds = TinyModel.PromptEmbeds(model, goldenCase);
-        model.ForwardCached(embeds, ForwardBatch.Single(slot, 0, goldenCase.InputIds.Length), cache).Dispose();
-        using var next = model.EmbedTokens(tensor(new long[] { goldenCase.GreedyIds[0] }));
-        return model.ForwardCached(next, ForwardBatch.Single(slot, goldenCase.InputIds.Length, 1), cache);
     }
 }

@@ -56,14 +56,21 @@ public sealed class ModelPrecisionTests
     }
 
     [Fact]
-    public void TheManagedKernelsTakeFloat32DecodeMatmulsAndAttentionAndLeaveHalfPrecisionAlone()
+    public void TheManagedKernelsTakeFloat32AndBfloat16DecodeMatmulsAndAttentionAndLeaveFloat16Alone()
     {
         var float32 = ModelPrecision.Resolve("auto", "float32", CPU, Avx2Only, SevenB, 48 * Gib).WithFewRowKernel("AVX2");
         Assert.Equal(new MatmulPrecision(ModelPrecision.UpcastFromRows, ModelPrecision.FewRowKernelRows, DecodeAttention: true), float32.Matmul);
         Assert.EndsWith($"matmuls of up to {ModelPrecision.FewRowKernelRows} rows and decode attention in managed AVX2 code", float32.Description);
 
-        var half = ModelPrecision.Resolve("bf16", "bfloat16", CPU, Avx2Only, SevenB, 48 * Gib);
-        Assert.Same(half, half.WithFewRowKernel("AVX2"));
+        var mixed = ModelPrecision.Resolve("bf16", "bfloat16", CPU, Avx2Only, SevenB, 48 * Gib).WithFewRowKernel("AVX2");
+        Assert.Equal(new MatmulPrecision(ModelPrecision.UpcastFromRows, ModelPrecision.FewRowKernelRows, DecodeAttention: true), mixed.Matmul);
+
+        var native = ModelPrecision.Resolve("bf16", "bfloat16", CPU, Bf16Native, SevenB, 48 * Gib).WithFewRowKernel("AVX-512");
+        Assert.Equal(new MatmulPrecision(int.MaxValue, ModelPrecision.FewRowKernelRows, DecodeAttention: true), native.Matmul);
+        Assert.EndsWith("decode attention in managed AVX-512 code", native.Description);
+
+        var float16 = ModelPrecision.Resolve("fp16", "float16", CPU, Avx2Only, SevenB, 48 * Gib);
+        Assert.Same(float16, float16.WithFewRowKernel("AVX2"));
     }
 
     [Fact]

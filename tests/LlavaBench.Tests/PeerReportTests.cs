@@ -93,4 +93,17 @@ public class PeerReportTests
         Assert.False(Target(targets, "decode-step-vs-matmuls b=16").Met);
         Assert.Null(Target(targets, "decode-step-vs-matmuls b=4").Met);
     }
+
+    [Fact]
+    public void TheBareLineShowsTheAttentionAloneWhereItWasTimed()
+    {
+        var bare = new BareForwardTimes(300, 332, 200, 600, [new BatchDecodeTime(1, 12, 83, 10, 0.6), new BatchDecodeTime(16, 30, 533, 20)]);
+        var output = new StringWriter();
+
+        MarkdownReport.WriteRun(new DTypeRun("bfloat16", 1, 1, bare, null, Ours, []), output);
+
+        var line = output.ToString().Split('\n').Single(l => l.StartsWith("Bare model", StringComparison.Ordinal));
+        Assert.Contains("batch 1: 12.0 ms (83 tok/s; matmuls alone 10.0 ms, 1.20×; attention alone 0.6 ms)", line);
+        Assert.Contains("batch 16: 30.0 ms (533 tok/s; matmuls alone 20.0 ms, 1.50×)", line);
+    }
 }

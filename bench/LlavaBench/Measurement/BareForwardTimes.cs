@@ -14,7 +14,9 @@ public sealed record BareForwardTimes(
 
 /// <param name="TokensPerSecond">The ceiling this step time puts on aggregate decode throughput.</param>
 /// <param name="MatmulMs">The same step's matrix multiplications alone (<see cref="DecodeMatmuls"/>), timed alternately with it.</param>
-public sealed record BatchDecodeTime(int Batch, double StepMs, double TokensPerSecond, double? MatmulMs = null)
+/// <param name="AttentionMs">The same step's attention over the cache alone (<see cref="DecodeAttentionAlone"/>), likewise;
+/// null where the model's decode attention does not run in the managed kernel.</param>
+public sealed record BatchDecodeTime(int Batch, double StepMs, double TokensPerSecond, double? MatmulMs = null, double? AttentionMs = null)
 {
     /// <summary>How much the step costs beyond its matmuls: 1 would be a step that is all matrix multiplication.</summary>
     public double? StepOverMatmuls => MatmulMs is > 0 ? StepMs / MatmulMs : null;

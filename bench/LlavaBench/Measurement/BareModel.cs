@@ -45,7 +45,8 @@ public sealed class BareModel : IDisposable
 
     /// <summary>
     /// Image encoding, prefill and decode at each batch size (batch 1 always included), each decode step followed
-    /// by the same step's matmuls alone (<see cref="DecodeMatmuls"/>). Decode steps of the different batch sizes
+    /// by the same step's matmuls alone (<see cref="DecodeMatmuls"/>) and, where it runs in the managed kernel, its
+    /// attention alone (<see cref="DecodeAttentionAlone"/>). Decode steps of the different batch sizes
     /// take turns, so their ratio — how well batching pays — and the ratio of a step to its matmuls are not
     /// skewed by load that came and went while one of them was being timed.
     /// </summary>
@@ -55,22 +56,26 @@ public sealed class BareModel : IDisposable
         var batches = batchSizes.Prepend(1).Where(b => b <= _slots.Length).Distinct().Order().ToArray();
         var steps = batches.ToDictionary(b => b, _ => new List<double>(iterations));
         var matmuls = batches.ToDictionary(b => b, _ => new List<double>(iterations));
+        var attention = batches.ToDictionary(b => b, _ => new List<double>(iterations));
         using var floor = new DecodeMatmuls(_model.Config.Text, _model.DType, _model.Precision.Matmul);
+        using var attentionAlone = DecodeAttentionAlone.For(_model, _cache, _slots, ContextTokens);
         for (var i = 0; i < iterations + Warmup; i++)
         {
             foreach (var batch in batches)
             {
                 var step = DecodeStepMs(batch, 1, warmup: 0);
                 var alone = TimeMs(() => floor.Run(batch));
+                var attended = attentionAlone is null ? 0 : TimeMs(() => attentionAlone.Run(batch));
                 if (i < Warmup) continue;
                 steps[batch].Add(step);
                 matmuls[batch].Add(alone);
+                if (attentionAlone is not null) attention[batch].Add(attended);
             }
         }
         var decode = batches.Select(batch =>
         {
             var step = Percentiles.Of(steps[batch], 50)!.Value;
-            return new BatchDecodeTime(batch, step, batch * 1000 / step, Percentiles.Of(matmuls[batch], 50));
+            return new BatchDecodeTime(batch, step, batch * 1000 / step, Percentiles.Of(matmuls[batch], 50), Percentiles.Of(attention[batch], 50));
         }).ToList();
         return new BareForwardTimes(PromptTokens, ContextTokens, ImageEncodeMs(slow), PrefillMs(slow), decode);
     }

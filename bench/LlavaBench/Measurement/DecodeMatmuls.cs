@@ -1,5 +1,6 @@
 using Llava.Model.Config;
 using Llava.Model.Layers;
+using Llava.Model.Tensors;
 using static TorchSharp.torch;
 
 namespace LlavaBench.Measurement;
@@ -8,7 +9,7 @@ namespace LlavaBench.Measurement;
 /// The matrix multiplications of one decode step and nothing else: per decoder layer the fused Q/K/V projection,
 /// the output projection, the fused gate/up projection and the down projection, then the output head, for
 /// <c>rows</c> tokens, in the model's dtype and through the model's matmul path (<see cref="MatmulPrecision"/>: the
-/// managed few-row kernel where the model uses it, libtorch elsewhere). Shapes come from the config, so the floor does not depend on how
+/// managed few-row kernel where the model uses it, with the step's thread hand-over, libtorch elsewhere). Shapes come from the config, so the floor does not depend on how
 /// the model code groups its weights; each layer gets weights of its own, so the step streams as many bytes
 /// from memory as the model's does. A decode step can approach this time but not beat it.
 /// </summary>
@@ -42,6 +43,8 @@ public sealed class DecodeMatmuls : IDisposable
     public void Run(int rows)
     {
         using var inference = inference_mode(true);
+        // As in the model's step: matmuls that all run in the managed kernel get libtorch's threads as spinning workers.
+        using var threads = _precision is { FewRowKernelRows: > 0 } kernels && rows <= kernels.FewRowKernelRows ? KernelThreads.HandOver() : null;
         foreach (var (weight, inFeatures) in _steps)
         {
             if (!_inputs.TryGetValue((rows, inFeatures), out var input))

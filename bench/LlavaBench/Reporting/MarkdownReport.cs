@@ -26,7 +26,8 @@ public static class MarkdownReport
         if (run.Bare is { } bare)
         {
             var decode = string.Join(", ", bare.Decode.Select(d => $"batch {d.Batch}: {F(d.StepMs, 1)} ms ({F(d.TokensPerSecond, 0)} tok/s" +
-                                                                   (d.MatmulMs is { } m ? $"; matmuls alone {F(m, 1)} ms, {F(d.StepOverMatmuls!.Value, 2)}×)" : ")")));
+                                                                   (d.MatmulMs is { } m ? $"; matmuls alone {F(m, 1)} ms, {F(d.StepOverMatmuls!.Value, 2)}×" : "") +
+                                                                   (d.AttentionMs is { } a ? $"; attention alone {F(a, 1)} ms" : "") + ")"));
             output.WriteLine($"Bare model ({bare.ContextTokens}-token context): decode step {decode}; " +
                              $"image encode {F(bare.ImageEncodeMs, 0)} ms; prefill of {bare.PromptTokens} tokens {F(bare.PrefillMs, 0)} ms.");
         }

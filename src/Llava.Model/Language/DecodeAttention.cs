@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Llava.Model.Layers;
 using Llava.Model.Tensors;
@@ -8,7 +9,8 @@ using static TorchSharp.torch;
 namespace Llava.Model.Language;
 
 /// <summary>
-/// Attention of single-token (decode) rows over the KV cache in managed SIMD code, for float32 on the CPU.
+/// Attention of single-token (decode) rows over the KV cache in managed SIMD code, for float32 or bfloat16 on the
+/// CPU (bfloat16 keys and values widened as they are read, scores and sums in float32).
 /// libtorch's SDPA over a batch of slots has to read every slot up to a common key length (rounded up to its
 /// 512-key block so that a row's result does not depend on its neighbours) under a length mask, on libtorch's
 /// threads; here each row reads its own slot's keys and values up to its own length, straight from the cache, and
@@ -20,7 +22,7 @@ public static unsafe class DecodeAttention
 {
     /// <summary>Whether the kernel takes a step computed in <paramref name="dtype"/> on <paramref name="device"/> through <paramref name="cache"/>.</summary>
     public static bool Takes(ScalarType dtype, Device device, KvCache cache) =>
-        dtype == ScalarType.Float32 && device.type == DeviceType.CPU && cache.Keys(0).dtype == ScalarType.Float32
+        KernelElements.Takes(dtype) && device.type == DeviceType.CPU && cache.Keys(0).dtype == dtype
         && cache.Keys(0).device_type == DeviceType.CPU && FewRowMatmul.IsSupported;
 
     /// <summary>
@@ -34,32 +36,29 @@ public static unsafe class DecodeAttention
         var heads = (int)q.shape[1];
         var headDim = (int)q.shape[2];
         var kvHeads = (int)keys.shape[1];
-        var output = empty([rows.Count, heads * headDim], ScalarType.Float32, q.device);
+        var output = empty([rows.Count, heads * headDim], q.dtype, q.device);
         var job = new Job(TensorMemory.Address(q), q.stride(0), TensorMemory.Address(keys), TensorMemory.Address(values),
-            TensorMemory.Address(output), rows, heads, kvHeads, headDim, (int)keys.shape[2]);
+            TensorMemory.Address(output), rows, heads, kvHeads, headDim, (int)keys.shape[2], q.dtype == ScalarType.BFloat16);
         var items = rows.Count * kvHeads;
         var parts = Math.Clamp(threads, 1, items);
-        if (parts == 1) job.Run(0, items);
-        else Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part => job.Run(items * part / parts, items * (part + 1) / parts));
+        KernelThreads.For(parts, part => job.Run(items * part / parts, items * (part + 1) / parts));
         return output;
     }
 
     private readonly record struct Job(nint Q, long QRowStride, nint K, nint V, nint Y, DecodeRows Rows, int Heads, int KvHeads,
-        int HeadDim, int Capacity)
+        int HeadDim, int Capacity, bool BFloat16) : IKernelLoop
     {
         /// <summary>(row, KV head) pairs <c>[from, to)</c>, numbered row-major.</summary>
-        public void Run(int from, int to)
-        {
-            if (Vector512.IsHardwareAccelerated) Run<Lanes512, Vector512<float>>(from, to);
-            else Run<Lanes256, Vector256<float>>(from, to);
-        }
+        public void Run(int from, int to) => KernelElements.Run(this, BFloat16, from, to);
 
-        private void Run<TLanes, TVector>(int from, int to) where TLanes : ILanes<TVector> where TVector : struct
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Run<TLanes, TVector, TElement>(int from, int to)
+            where TLanes : ILanes<TVector> where TVector : struct where TElement : IKernelElement
         {
             var groups = Heads / KvHeads;
             var longest = 0;
             for (var item = from; item < to; item++) longest = Math.Max(longest, Rows.Lengths[item / KvHeads]);
-            var buffer = ArrayPool<float>.Shared.Rent(longest + HeadDim);
+            var buffer = ArrayPool<float>.Shared.Rent(longest + 2 * HeadDim);
             try
             {
                 fixed (float* scratch = buffer)
@@ -73,9 +72,11 @@ public static unsafe class DecodeAttention
                         for (var g = 0; g < groups; g++)
                         {
                             var head = kvHead * groups + g;
-                            Head<TLanes, TVector>((float*)Q + Rows.Packed[row] * QRowStride + (long)head * HeadDim,
-                                (float*)K + cacheOffset, (float*)V + cacheOffset, length, scratch, scratch + longest,
-                                (float*)Y + ((long)row * Heads + head) * HeadDim);
+                            float* query = scratch + longest + HeadDim;
+                            var queryOffset = Rows.Packed[row] * QRowStride + (long)head * HeadDim;
+                            for (var c = 0; c < HeadDim; c++) query[c] = TElement.Read((void*)Q, queryOffset + c);
+                            Head<TLanes, TVector, TElement>(query, cacheOffset, length, scratch, scratch + longest,
+                                ((long)row * Heads + head) * HeadDim);
                         }
                     }
                 }
@@ -86,20 +87,27 @@ public static unsafe class DecodeAttention
             }
         }
 
-        /// <summary>One query head over <paramref name="length"/> keys; <paramref name="scores"/> holds that many floats, <paramref name="sum"/> a head's worth.</summary>
-        private void Head<TLanes, TVector>(float* q, float* k, float* v, int length, float* scores, float* sum, float* y)
-            where TLanes : ILanes<TVector> where TVector : struct
+        /// <summary>
+        /// One query head over <paramref name="length"/> keys from element <paramref name="cache"/> of the keys and
+        /// values, into element <paramref name="y"/> of the output; <paramref name="scores"/> holds that many floats,
+        /// <paramref name="sum"/> a head's worth.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void Head<TLanes, TVector, TElement>(float* q, long cache, int length, float* scores, float* sum, long y)
+            where TLanes : ILanes<TVector> where TVector : struct where TElement : IKernelElement
         {
+            void* k = (void*)K, v = (void*)V;
             int d = HeadDim, full = d - d % TLanes.Count;
             var scale = 1f / MathF.Sqrt(d);
             var max = float.NegativeInfinity;
             for (var t = 0; t < length; t++)
             {
-                float* kt = k + (long)t * d;
+                var kt = cache + (long)t * d;
                 TVector acc = default;
-                for (var c = 0; c < full; c += TLanes.Count) acc = TLanes.FusedMultiplyAdd(TLanes.Load(q + c), TLanes.Load(kt + c), acc);
+                for (var c = 0; c < full; c += TLanes.Count)
+                    acc = TLanes.FusedMultiplyAdd(TLanes.Load(q + c), TElement.Load<TLanes, TVector>(k, kt + c), acc);
                 var dot = TLanes.Sum(acc);
-                for (var c = full; c < d; c++) dot = MathF.FusedMultiplyAdd(q[c], kt[c], dot);
+                for (var c = full; c < d; c++) dot = MathF.FusedMultiplyAdd(q[c], TElement.Read(k, kt + c), dot);
                 var score = dot * scale;
                 scores[t] = score;
                 max = MathF.Max(max, score);
@@ -114,14 +122,14 @@ public static unsafe class DecodeAttention
             new Span<float>(sum, d).Clear();
             for (var t = 0; t < length; t++)
             {
-                float* vt = v + (long)t * d;
+                var vt = cache + (long)t * d;
                 var weight = TLanes.Broadcast(scores[t]);
                 for (var c = 0; c < full; c += TLanes.Count)
-                    TLanes.Store(TLanes.FusedMultiplyAdd(weight, TLanes.Load(vt + c), TLanes.Load(sum + c)), sum + c);
-                for (var c = full; c < d; c++) sum[c] = MathF.FusedMultiplyAdd(scores[t], vt[c], sum[c]);
+                    TLanes.Store(TLanes.FusedMultiplyAdd(weight, TElement.Load<TLanes, TVector>(v, vt + c), TLanes.Load(sum + c)), sum + c);
+                for (var c = full; c < d; c++) sum[c] = MathF.FusedMultiplyAdd(scores[t], TElement.Read(v, vt + c), sum[c]);
             }
             var inverse = 1f / total;
-            for (var c = 0; c < d; c++) y[c] = sum[c] * inverse;
+            for (var c = 0; c < d; c++) TElement.Write((void*)Y, y + c, sum[c] * inverse);
         }
     }
 }

@@ -10,8 +10,8 @@ namespace Llava.Model.Layers;
 /// <paramref name="UpcastFromRows"/> input rows (prefill chunks, the vision tower) converts its weight and input to
 /// float32 just before use and its output back, and a smaller one (decode) multiplies in half precision. The
 /// weights stay in half precision either way, so the model keeps half-precision memory.
-/// Float32 matmuls of at most <paramref name="FewRowKernelRows"/> rows (decode steps; 0: none) run in
-/// <see cref="FewRowMatmul"/> instead of libtorch, and with <paramref name="DecodeAttention"/> the attention of
+/// Float32 and bfloat16 matmuls of at most <paramref name="FewRowKernelRows"/> rows (decode steps; 0: none) run in
+/// <see cref="FewRowMatmul"/> instead of libtorch (and RMSNorms of as many rows in <see cref="FewRowRmsNorm"/>), and with <paramref name="DecodeAttention"/> the attention of
 /// decode rows over the KV cache (its two products, <c>q kᵀ</c> and the weighted sum of values) runs in
 /// <c>Language.DecodeAttention</c>.
 /// </summary>

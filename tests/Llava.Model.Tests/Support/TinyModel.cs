@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace Llava.Model.Tests.Support;
 
-/// <summary>The fixture checkpoint, loaded once per test run in float32 on the CPU.</summary>
+/// <summary>The fixture checkpoint, loaded once per test run on the CPU in each precision the tests compare.</summary>
 public static class TinyModel
 {
     private static readonly Lazy<LlavaForConditionalGeneration> Float32Model =
@@ -16,6 +16,18 @@ public static class TinyModel
 
     /// <summary>The fixture model without the managed decode kernels: every matmul and attention in libtorch.</summary>
     public static LlavaForConditionalGeneration LibtorchFloat32 => LibtorchFloat32Model.Value;
+
+    private static readonly Lazy<LlavaForConditionalGeneration> Bfloat16Model =
+        new(() => LlavaForConditionalGeneration.FromPretrained(RepoPaths.FixtureModel, new ModelOptions { DType = "bf16" }));
+
+    /// <summary>The fixture model in bfloat16, decode matmuls and attention in the managed kernels.</summary>
+    public static LlavaForConditionalGeneration Bfloat16 => Bfloat16Model.Value;
+
+    private static readonly Lazy<LlavaForConditionalGeneration> LibtorchBfloat16Model =
+        new(() => LlavaForConditionalGeneration.FromPretrained(RepoPaths.FixtureModel, new ModelOptions { DType = "bf16", FewRowKernel = false }));
+
+    /// <summary>The fixture model in bfloat16 with every matmul and attention in libtorch.</summary>
+    public static LlavaForConditionalGeneration LibtorchBfloat16 => LibtorchBfloat16Model.Value;
 
     /// <summary>The decoder input for a golden case: token embeddings with its images' features spliced in.</summary>
     public static Tensor PromptEmbeds(LlavaForConditionalGeneration model, GoldenCase goldenCase)
@@ -50,5 +62,16 @@ public static class TinyModel
             logits = model.ForwardCached(next, ForwardBatch.Single(slot, goldenCase.InputIds.Length + step, 1), cache);
         }
         return (promptLogits, ids.ToArray());
+    }
+
+    /// <summary>The logits of one decode step after a golden case's prompt (its first greedy token as input).</summary>
+    public static Tensor DecodeLogits(LlavaForConditionalGeneration model, GoldenCase goldenCase)
+    {
+        using var cache = model.CreateKvCache(1, 128);
+        var slot = cache.AllocateSlot();
+        using var embeds = PromptEmbeds(model, goldenCase);
+        model.ForwardCached(embeds, ForwardBatch.Single(slot, 0, goldenCase.InputIds.Length), cache).Dispose();
+        using var next = model.EmbedTokens(tensor(new long[] { goldenCase.GreedyIds[0] }));
+        return model.ForwardCached(next, ForwardBatch.Single(slot, goldenCase.InputIds.Length, 1), cache);
     }
 }
