@@ -33,8 +33,9 @@ public sealed record ModelPrecision(ScalarType DType, MatmulPrecision? Matmul, s
     /// Resolves a dtype option. Explicit dtypes are honoured; half precision on a CPU without native support keeps
     /// half-precision weights with float32 matmuls from <see cref="UpcastFromRows"/> rows. <c>auto</c> takes the
     /// checkpoint's dtype on CUDA; on the CPU it takes a half-precision checkpoint's dtype where the CPU multiplies it
-    /// natively, else float32 when the float32 weights fit in <paramref name="memoryBytes"/>, else the half dtype
-    /// with float32 matmuls for large row counts. A float32 checkpoint stays float32.
+    /// natively, else float32 when the float32 weights fit in <paramref name="memoryBytes"/>, else bfloat16 for a
+    /// float16 checkpoint where the CPU multiplies bfloat16 natively, else the half dtype with float32 matmuls for
+    /// large row counts. A float32 checkpoint stays float32.
     /// </summary>
     /// <param name="parameterCount">Weights in the checkpoint, for the float32 memory check.</param>
     /// <param name="memoryBytes">Memory the weights may take (the loader passes 3/4 of what the process may use).</param>
@@ -58,7 +59,13 @@ public sealed record ModelPrecision(ScalarType DType, MatmulPrecision? Matmul, s
             return new ModelPrecision(ScalarType.Float32, null,
                 $"float32 (auto: no native {Name(checkpoint)} matmul on this CPU, and float32 weights fit: " +
                 $"{Gib(float32Bytes)} of {Gib(memoryBytes)})");
-        return OnCpu(checkpoint, cpu, $"auto: float32 weights would need {Gib(float32Bytes)}, more than {Gib(memoryBytes)}");
+        var tooBig = $"float32 weights would need {Gib(float32Bytes)}, more than {Gib(memoryBytes)}";
+        // A float16 checkpoint on a CPU that multiplies bfloat16 but not float16 (AVX512-BF16 without AVX512-FP16):
+        // bfloat16 keeps half-precision memory and gets native prefill GEMM and the managed decode kernels, which do
+        // not read float16 (vLLM's CPU backend casts float16 to bfloat16 too). Three fewer fraction bits.
+        if (checkpoint == ScalarType.Float16 && cpu.IsNative(ScalarType.BFloat16))
+            return OnCpu(ScalarType.BFloat16, cpu, $"auto: {tooBig}, and this CPU multiplies bfloat16 natively but not float16");
+        return OnCpu(checkpoint, cpu, $"auto: {tooBig}");
     }
 
     /// <summary>

@@ -51,6 +51,11 @@ public sealed class ModelPrecisionTests
         var float16OnBf16Cpu = ModelPrecision.Resolve("auto", "float16", CPU, Bf16Native, SevenB, 48 * Gib);
         Assert.Equal(ScalarType.Float32, float16OnBf16Cpu.DType);
 
+        var float16TooBigForFloat32 = ModelPrecision.Resolve("auto", "float16", CPU, Bf16Native, SevenB, 18 * Gib);
+        Assert.Equal(ScalarType.BFloat16, float16TooBigForFloat32.DType);
+        Assert.Null(float16TooBigForFloat32.Matmul);
+        Assert.EndsWith("multiplies bfloat16 natively but not float16)", float16TooBigForFloat32.Description);
+
         Assert.Equal(ScalarType.Float32, ModelPrecision.Resolve("auto", "float32", CPU, Bf16Native, SevenB, Gib).DType);
         Assert.Equal(ScalarType.Float32, ModelPrecision.Resolve("auto", null, CPU, Avx2Only, SevenB, Gib).DType);
     }
