@@ -16,8 +16,9 @@ public sealed class ModelOptions
     public string DType { get; init; } = "auto";
 
     /// <summary>
-    /// Whether float32 decode matmuls on a CPU with vector FMA run in <see cref="Layers.FewRowMatmul"/> rather
-    /// than libtorch (tests turn it off to compare the two).
+    /// Whether float32 and bfloat16 decode steps on a CPU with vector FMA run their matmuls, attention and RMSNorms
+    /// in the managed kernels (<see cref="Layers.FewRowMatmul"/> and the like) rather than libtorch (tests turn it off
+    /// to compare the two).
     /// </summary>
     public bool FewRowKernel { get; init; } = true;
 
