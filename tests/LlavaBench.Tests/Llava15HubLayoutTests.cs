@@ -141,6 +141,7 @@ public sealed class Llava15HubLayoutTests : IDisposable
             RealScaleQuestion.SquareImage, CancellationToken.None);
 
         Assert.Equal(2, run.CompletionTokens);
+        Assert.StartsWith("bfloat16", run.Precision);
         Assert.InRange(run.PromptTokens, Small.ImageSize / 14 * (Small.ImageSize / 14) + 5, 40);
         Assert.True(run.FirstTokenSeconds <= run.AnswerSeconds);
         Assert.True(run.PeakRssBytes >= run.RssAfterBytes);

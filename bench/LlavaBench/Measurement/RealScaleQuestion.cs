@@ -8,9 +8,11 @@ using LlavaBench.Workload;
 namespace LlavaBench.Measurement;
 
 /// <summary>What loading a checkpoint and answering one image question cost.</summary>
+/// <param name="Precision">What the model runs in and why (the engine's start-up line): what <c>auto</c> chose.</param>
 /// <param name="PeakRssBytes">From the start of the load to the answer; covers the whole process when <paramref name="PeakReset"/> is false.</param>
 public sealed record RealScaleRun(
     string DType,
+    string Precision,
     double LoadSeconds,
     int PromptTokens,
     int CompletionTokens,
@@ -67,7 +69,7 @@ public static class RealScaleQuestion
         }
         var answerSeconds = Stopwatch.GetElapsedTime(asking).TotalSeconds;
         var (peak, current) = ProcessMemory.Read();
-        return new RealScaleRun(dtype, loadSeconds, prompt.TokenIds.Count, tokens, firstToken, answerSeconds, peak,
+        return new RealScaleRun(dtype, engine.Model.Precision, loadSeconds, prompt.TokenIds.Count, tokens, firstToken, answerSeconds, peak,
             current, peakReset, Targets(loadSeconds, answerSeconds, peak));
     }
 

@@ -81,6 +81,8 @@ public static class MarkdownReport
                              $"{Gb(r.PeakRssBytes)}{(r.PeakReset ? "" : " (whole process)")} | {Gb(r.RssAfterBytes)} |");
         }
         output.WriteLine();
+        foreach (var r in runs) output.WriteLine($"- {r.DType}: {r.Precision}");
+        output.WriteLine();
         WriteTargets(runs.SelectMany(r => r.Targets.Select(t => t with { Name = $"{t.Name} ({r.DType})" })), output);
     }
 
