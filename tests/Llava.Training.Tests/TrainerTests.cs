@@ -257,7 +257,9 @@ public sealed class TrainerTests : IClassFixture<TrainerTests.Setup>
         Assert.Contains("vision_tower.vision_model.encoder.layers.0.self_attn.q_proj.weight", changed);
         Assert.All(changed, name => Assert.StartsWith("vision_tower.vision_model.", name));
         Assert.DoesNotContain(changed, name => name.Contains("encoder.layers.1.", StringComparison.Ordinal) || name.Contains("post_layernorm", StringComparison.Ordinal));
-        Assert.Equal(3, output.ToString().Split('\n').Count(line => line.StartsWith("[probe] step ", StringComparison.Ordinal)));
+        var probeLines = output.ToString().Split('\n').Where(line => line.StartsWith("[probe] step ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, probeLines.Count(line => line.Contains("object patches shape", StringComparison.Ordinal)));
+        Assert.Equal(3, probeLines.Count(line => line.Contains("object-patch shape by group: size ", StringComparison.Ordinal)));
 
         using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, PatchProbe.FileName)));
         var steps = json.RootElement.EnumerateArray().ToList();
@@ -265,6 +267,14 @@ public sealed class TrainerTests : IClassFixture<TrainerTests.Setup>
         var last = steps[^1].GetProperty("sets")[0];
         Assert.Equal("train", last.GetProperty("set").GetString());
         Assert.Equal(scenes.Count * model.Config.Vision.NumPatches, last.GetProperty("patches").GetInt64());
+        // Every object patch falls in one size bucket and one row of the shape confusion.
+        var objectPatches = last.GetProperty("object_patches").GetInt64();
+        var groups = last.GetProperty("groups").EnumerateArray().ToList();
+        Assert.Equal(objectPatches, groups.Where(g => g.GetProperty("name").GetString()!.StartsWith("size ", StringComparison.Ordinal))
+            .Sum(g => g.GetProperty("object_patches").GetInt64()));
+        var confusion = last.GetProperty("shape_confusion");
+        Assert.Equal("background", confusion.GetProperty("classes")[0].GetString());
+        Assert.Equal(objectPatches, confusion.GetProperty("counts").EnumerateArray().SelectMany(row => row.EnumerateArray()).Sum(c => c.GetInt64()));
         var first = steps[0].GetProperty("sets")[0];
         Assert.True(last.GetProperty("object_shape").GetDouble() > first.GetProperty("object_shape").GetDouble(), string.Join("\n", before));
     }

@@ -38,7 +38,8 @@ public static class TrainCommand
                                tower (much cheaper per step); --val is then a scenes.json too
           --probe FILES        clip with patch labels: comma-separated scenes.json files whose patches the head names
                                at each validation and at the end (default: scenes-val.json and scenes-independent.json
-                               beside --data); accuracies also go to patch-probe.json in --out
+                               beside --data); accuracies also go to patch-probe.json in --out, split by object
+                               size, filled/outlined, upright/rotated and shape, with the shape confusion
           --resume        continue from the newest checkpoint in --out
           --threads N     CPU threads for TorchSharp (default: all cores)
         """;

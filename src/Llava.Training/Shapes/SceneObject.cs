@@ -4,8 +4,10 @@ namespace Llava.Training.Shapes;
 public readonly record struct BoundingBox(int X0, int Y0, int X1, int Y1);
 
 /// <summary>One shape of a scene with everything the text generators may say about it.</summary>
+/// <param name="Filled">Painted solid rather than drawn as an outline.</param>
+/// <param name="Rotation">Clockwise, in degrees, about the centre; 0 is upright (a triangle's tip or a star's point at the top).</param>
 public sealed record SceneObject(ShapeKind Shape, ShapeColor Color, bool Large, GridPosition Position, float CenterX,
-    float CenterY, float Radius, BoundingBox Box)
+    float CenterY, float Radius, BoundingBox Box, bool Filled = true, double Rotation = 0)
 {
     public string SizeWord => Large ? "large" : "small";
 

@@ -31,11 +31,31 @@ public sealed class PatchLabels
     /// <summary>Classes of the colour head, background included.</summary>
     public int ColorClasses => _colors.Count + 1;
 
+    /// <summary>Words of the shape head's classes by index: "background" for 0, then the shapes in vocabulary order.</summary>
+    public IReadOnlyList<string> ShapeNames => ["background", .. _shapes.OrderBy(p => p.Value).Select(p => p.Key)];
+
     /// <summary>Shape and colour class of each patch of a <paramref name="grid"/>×<paramref name="grid"/> tower, row-major.</summary>
     public (long[] Shapes, long[] Colors) For(IReadOnlyList<ObjectAnnotation> objects, int grid)
     {
-        var shapes = new long[grid * grid];
-        var colors = new long[grid * grid];
+        var owners = Owners(objects, grid);
+        var shapes = new long[owners.Length];
+        var colors = new long[owners.Length];
+        for (var patch = 0; patch < owners.Length; patch++)
+        {
+            if (owners[patch] is not { } owner) continue;
+            shapes[patch] = _shapes.GetValueOrDefault(owner.Shape);
+            colors[patch] = _colors.GetValueOrDefault(owner.Color);
+        }
+        return (shapes, colors);
+    }
+
+    /// <summary>
+    /// The object each patch of a <paramref name="grid"/>×<paramref name="grid"/> tower is named after, row-major; null
+    /// for background. An object's patches under this region, the ones <see cref="For(IReadOnlyList{ObjectAnnotation}, int)"/> labels.
+    /// </summary>
+    public ObjectAnnotation?[] Owners(IReadOnlyList<ObjectAnnotation> objects, int grid)
+    {
+        var owners = new ObjectAnnotation?[grid * grid];
         static (double X, double Y) Centre(ObjectAnnotation o) => ((o.Box[0] + o.Box[2]) / 2, (o.Box[1] + o.Box[3]) / 2);
         for (var row = 0; row < grid; row++)
         {
@@ -47,13 +67,10 @@ public sealed class PatchLabels
                     : objects.Where(o => Cell(Centre(o).X, grid) == column && Cell(Centre(o).Y, grid) == row).ToList();
                 var candidates = centredHere.Count > 0 || _region == PatchLabelRegion.Centre ? centredHere
                     : objects.Where(o => o.Box[0] <= x && x < o.Box[2] && o.Box[1] <= y && y < o.Box[3]);
-                var owner = candidates.OrderBy(o => Math.Pow(Centre(o).X - x, 2) + Math.Pow(Centre(o).Y - y, 2)).FirstOrDefault();
-                if (owner is null) continue;
-                shapes[row * grid + column] = _shapes.GetValueOrDefault(owner.Shape);
-                colors[row * grid + column] = _colors.GetValueOrDefault(owner.Color);
+                owners[row * grid + column] = candidates.OrderBy(o => Math.Pow(Centre(o).X - x, 2) + Math.Pow(Centre(o).Y - y, 2)).FirstOrDefault();
             }
         }
-        return (shapes, colors);
+        return owners;
     }
 
     /// <summary>The column (or row) of a <paramref name="grid"/>-wide grid that holds a normalised coordinate.</summary>

@@ -9,7 +9,8 @@ namespace Llava.Training.Trainers;
 /// <summary>
 /// Measures, while the clip stage trains, how well the features LLaVA reads already name each patch's shape and colour:
 /// the stage's own <see cref="PatchAttributeHead"/> classifies every patch of held-out scenes — the training
-/// renderer's validation scenes and the independent renderer's — against <see cref="PatchLabels"/>. A tower whose
+/// renderer's validation scenes and the independent renderer's — against <see cref="PatchLabels"/>, overall and
+/// split by the objects' size, fill, rotation and shape (<see cref="PatchBreakdown"/>). A tower whose
 /// object patches are named badly here cannot answer shape questions after the far costlier LLaVA stages, so this
 /// ranks tower recipes in minutes. Every measurement is appended to a JSON file, rewritten each time so an
 /// interrupted run keeps what it measured.
@@ -20,7 +21,7 @@ public sealed class PatchProbe(LlavaForConditionalGeneration model, PatchAttribu
     /// <summary>Scenes measured together, named for the report (e.g. the file they came from).</summary>
     public sealed record Set(string Name, IReadOnlyList<SceneAnnotation> Scenes);
 
-    public sealed record Result(string Set, int Scenes, PatchAccuracy Accuracy);
+    public sealed record Result(string Set, int Scenes, PatchAccuracy Accuracy, PatchBreakdown Breakdown);
 
     /// <summary>Where the stage writes its measurements, in its output folder.</summary>
     public const string FileName = "patch-probe.json";
@@ -32,19 +33,25 @@ public sealed class PatchProbe(LlavaForConditionalGeneration model, PatchAttribu
     /// <summary>Measures every set at <paramref name="step"/>, records it, and returns one line per set.</summary>
     public IReadOnlyList<string> Measure(int step)
     {
-        var results = sets.Select(s => new Result(s.Name, s.Scenes.Count, Measure(s.Scenes))).ToList();
+        var results = sets.Select(s => Measure(s.Name, s.Scenes)).ToList();
         _history.Add((step, results));
         Write();
-        return results.Select(r => $"[probe] step {step}, {r.Set} ({r.Scenes} scenes): " +
+        return results.SelectMany(r => new[]
+        {
+            $"[probe] step {step}, {r.Set} ({r.Scenes} scenes): " +
             $"object patches shape {r.Accuracy.ObjectShape:P1}, colour {r.Accuracy.ObjectColor:P1}; " +
-            $"all patches shape {r.Accuracy.Shape:P1}, colour {r.Accuracy.Color:P1}").ToList();
+            $"all patches shape {r.Accuracy.Shape:P1}, colour {r.Accuracy.Color:P1}",
+            $"[probe] step {step}, {r.Set}, object-patch shape by group: " +
+            string.Join(", ", r.Breakdown.Groups.Select(g => $"{g.Name} {g.ObjectShape:P1} ({g.ObjectPatches})")),
+        }).ToList();
     }
 
-    private PatchAccuracy Measure(IReadOnlyList<SceneAnnotation> scenes)
+    private Result Measure(string name, IReadOnlyList<SceneAnnotation> scenes)
     {
         using var noGrad = no_grad();
         var vision = model.Config.Vision;
         var accuracy = PatchAccuracy.Empty;
+        var breakdown = new PatchBreakdown();
         for (var start = 0; start < scenes.Count; start += BatchSize)
         {
             using var scope = NewDisposeScope();
@@ -53,9 +60,24 @@ public sealed class PatchProbe(LlavaForConditionalGeneration model, PatchAttribu
             var features = model.vision_tower.vision_model.HiddenState(pixels, model.Config.VisionFeatureLayerIndex);
             var (shapeLogits, colorLogits) = head.Forward(features);
             var (shapes, colors) = labels.For(batch.Select(s => s.Objects).ToList(), vision.PatchesPerSide);
-            accuracy = accuracy.Add(shapes, shapeLogits.argmax(-1).data<long>().ToArray(), colors, colorLogits.argmax(-1).data<long>().ToArray());
+            var (shapePredictions, colorPredictions) = (shapeLogits.argmax(-1).data<long>().ToArray(), colorLogits.argmax(-1).data<long>().ToArray());
+            accuracy = accuracy.Add(shapes, shapePredictions, colors, colorPredictions);
+            var owners = batch.SelectMany(s => labels.Owners(s.Objects, vision.PatchesPerSide)).ToList();
+            breakdown.Add(owners, shapes, shapePredictions, colors, colorPredictions);
         }
-        return accuracy;
+        return new Result(name, scenes.Count, accuracy, breakdown);
+    }
+
+    /// <summary>Object patches per true shape (rows) and predicted class (columns), named by the shape head's classes.</summary>
+    private object Confusion(PatchBreakdown breakdown)
+    {
+        var names = labels.ShapeNames;
+        var matrix = breakdown.ShapeConfusion(names.Count);
+        return new
+        {
+            Classes = names,
+            Counts = Enumerable.Range(1, names.Count - 1).Select(t => Enumerable.Range(0, names.Count).Select(p => matrix[t, p])),
+        };
     }
 
     private void Write()
@@ -74,6 +96,15 @@ public sealed class PatchProbe(LlavaForConditionalGeneration model, PatchAttribu
                 ObjectColor = Number(r.Accuracy.ObjectColor),
                 Shape = Number(r.Accuracy.Shape),
                 Color = Number(r.Accuracy.Color),
+                Groups = r.Breakdown.Groups.Select(g => new
+                {
+                    g.Name,
+                    g.Objects,
+                    g.ObjectPatches,
+                    ObjectShape = Number(g.ObjectShape),
+                    ObjectColor = Number(g.ObjectColor),
+                }),
+                ShapeConfusion = Confusion(r.Breakdown),
             }),
         });
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outputFile))!);

@@ -107,7 +107,7 @@ public sealed class WideSceneGenerator(int seed, double plainShare = 0.1)
 
     private static SceneObject Item(ShapeKind shape, ShapeColor color, double radius, double cx, double cy, int side, ShapeStyle style) =>
         new(shape, color, 2 * radius / side >= LargeMin, Cell(cx, cy, side), (float)cx, (float)cy, (float)radius,
-            ShapeOutline.Bounds(shape, cx, cy, radius, style.Rotation, style.StarInner, side));
+            ShapeOutline.Bounds(shape, cx, cy, radius, style.Rotation, style.StarInner, side), style.Filled, style.Rotation);
 
     /// <summary>A shade around the named colour (hue ±7°, a little less saturated or darker) that still stands out from the backdrop.</summary>
     private Rgb Shade(ShapeColor color, Backdrop backdrop)
