@@ -55,9 +55,7 @@ public sealed class DecodeAttentionTests(ITestOutputHelper output)
         for (var r = 0; r < rows.Count; r++)
         {
             var expected = Reference(q[rows.Packed[r]], cache, rows.Slots[r], rows.Lengths[r]);
-            using var oneStep = (1.0 / 128).ToScalar();
-            using var slack = (1e-5 * expected.abs().max().item<float>()).ToScalar();
-            var excess = ((attended[r].to(ScalarType.Float32) - expected).abs() - expected.abs().mul(oneStep).add(slack)).max().item<float>();
+            var excess = TensorCompare.ExcessOverBound(attended[r], expected, 1.0 / 128, 1e-5 * expected.abs().max().item<float>());
             Assert.True(excess <= 0, $"row {r}: an output is more than one bfloat16 step from the reference, by {excess}");
         }
     }

@@ -67,10 +67,7 @@ public sealed class FewRowMatmulTests(ITestOutputHelper output)
 
         Assert.Equal(ScalarType.BFloat16, actual.dtype);
         Assert.Equal(expected.shape, actual.shape);
-        using var oneStep = (1.0 / 128).ToScalar();
-        using var slack = (1e-5 * expected.abs().max().item<float>()).ToScalar();
-        var bound = expected.abs().mul(oneStep).add(slack);
-        var excess = ((actual.to(ScalarType.Float32) - expected).abs() - bound).max().item<float>();
+        var excess = TensorCompare.ExcessOverBound(actual, expected, 1.0 / 128, 1e-5 * expected.abs().max().item<float>());
         Assert.True(excess <= 0, $"a bfloat16 output is more than one step from float32's, by {excess}");
     }
 

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Llava.Model.Tensors;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Llava.Model.Layers;
@@ -13,14 +12,12 @@ namespace Llava.Model.Layers;
 /// </summary>
 internal static unsafe class FewRowRmsNorm
 {
-    /// <summary>Contiguous float32 or bfloat16 CPU rows of the weight's dtype, no gradient to record, at most <paramref name="maxRows"/>.</summary>
-    public static bool Takes(Tensor input, Tensor weight, int maxRows)
-    {
-        if (!KernelElements.Takes(input.dtype) || weight.dtype != input.dtype) return false;
-        if (input.device_type != DeviceType.CPU || weight.device_type != DeviceType.CPU) return false;
-        if ((weight.requires_grad || input.requires_grad) && is_grad_enabled()) return false;
-        return MatmulPrecision.Rows(input.shape) <= maxRows && input.is_contiguous() && weight.is_contiguous();
-    }
+    /// <summary>
+    /// What <see cref="FewRowMatmul.Takes"/> takes (float32 or bfloat16 CPU rows of the weight's dtype, no gradient to
+    /// record, at most <paramref name="maxRows"/>), with the rows contiguous: the norm reads them in place.
+    /// </summary>
+    public static bool Takes(Tensor input, Tensor weight, int maxRows) =>
+        FewRowMatmul.Takes(input, weight, null, maxRows) && input.is_contiguous();
 
     /// <summary><c>weight · x / √(mean(x²) + ε)</c> over the last axis; call only where <see cref="Takes"/> holds.</summary>
     public static Tensor Forward(Tensor input, Tensor weight, float eps)
