@@ -64,14 +64,17 @@ public sealed class PatchBreakdownTests
 
         Assert.Equal(
         [
-            new PatchBreakdown.Group("size <15%", Objects: 1, ObjectPatches: 2, ShapeCorrect: 1, ColorCorrect: 2),
-            new PatchBreakdown.Group("size >=50%", 1, 3, 1, 2),
-            new PatchBreakdown.Group("filled", 1, 2, 1, 2),
-            new PatchBreakdown.Group("outlined", 1, 3, 1, 2),
-            new PatchBreakdown.Group("rotated", 1, 3, 1, 2),
-            new PatchBreakdown.Group("circle", 1, 2, 1, 2),
-            new PatchBreakdown.Group("square", 1, 3, 1, 2),
+            new PatchBreakdown.Group("size <15%", Objects: 1, ObjectPatches: 2, ShapeCorrect: 1, ColorCorrect: 2, ShapeNamed: 0, ColorNamed: 1),
+            new PatchBreakdown.Group("size >=50%", 1, 3, 1, 2, 0, 1),
+            new PatchBreakdown.Group("filled", 1, 2, 1, 2, 0, 1),
+            new PatchBreakdown.Group("outlined", 1, 3, 1, 2, 0, 1),
+            new PatchBreakdown.Group("rotated", 1, 3, 1, 2, 0, 1),
+            new PatchBreakdown.Group("circle", 1, 2, 1, 2, 0, 1),
+            new PatchBreakdown.Group("square", 1, 3, 1, 2, 0, 1),
         ], breakdown.Groups);
+        // The circle's two patches tie between circle and square, the square's three split three ways: neither shape is
+        // named; both colours are (2 of 2, 2 of 3).
+        Assert.Equal(new PatchBreakdown.Group("all", 2, 5, 2, 4, 0, 2), breakdown.All);
         Assert.Equal(1 / 3.0, breakdown.Groups[1].ObjectShape, 12);
         Assert.Equal(2 / 3.0, breakdown.Groups[1].ObjectColor, 12);
 
@@ -80,7 +83,8 @@ public sealed class PatchBreakdownTests
 
         // A second scene with the same objects adds to the patches and counts its objects again.
         breakdown.Add([circle], [1], [1], [1], [1]);
-        Assert.Equal(new PatchBreakdown.Group("circle", 2, 3, 2, 3), breakdown.Groups.Single(g => g.Name == "circle"));
+        Assert.Equal(new PatchBreakdown.Group("circle", 2, 3, 2, 3, 1, 2), breakdown.Groups.Single(g => g.Name == "circle"));
+        Assert.Equal(1 / 3.0, breakdown.All.NamedShape, 12);
     }
 
     [Fact]

@@ -51,4 +51,19 @@ public sealed class PatchLabelsTests
         Assert.Equal(new long[] { 0, 0, 0, 1, 2, 0, 0, 0, 0 }, Labels(PatchLabelRegion.Centre).For([star, circle], 3).Shapes);
         Assert.Equal(new long[] { 1, 1, 0, 1, 2, 0, 1, 1, 0 }, Labels(PatchLabelRegion.Both).For([star, circle], 3).Shapes);
     }
+
+    [Fact]
+    public void The_cover_region_also_names_a_patch_holding_a_fifth_of_a_small_objects_box()
+    {
+        // Centred in the middle patch of a 3×3 grid, one star reaches 44 % of its box into the right-hand patch, the
+        // other 10 %; the circle's box covers the left and middle columns' patch centres.
+        var across = Object("star", "red", 0.6, 0.4, 0.72, 0.55);
+        var inside = Object("star", "red", 0.55, 0.4, 0.68, 0.55);
+        var circle = Object("circle", "blue", 0, 0, 0.55, 1);
+        var labels = new PatchLabels([across, circle], PatchLabelRegion.Cover);
+
+        Assert.Equal(new long[] { 1, 1, 0, 1, 2, 2, 1, 1, 0 }, labels.For([across, circle], 3).Shapes);
+        Assert.Equal(new long[] { 1, 1, 0, 1, 2, 0, 1, 1, 0 }, labels.For([inside, circle], 3).Shapes);
+        Assert.Equal(labels.For([inside, circle], 3).Shapes, new PatchLabels([inside, circle], PatchLabelRegion.Both).For([inside, circle], 3).Shapes);
+    }
 }

@@ -259,7 +259,7 @@ public sealed class TrainerTests : IClassFixture<TrainerTests.Setup>
         Assert.DoesNotContain(changed, name => name.Contains("encoder.layers.1.", StringComparison.Ordinal) || name.Contains("post_layernorm", StringComparison.Ordinal));
         var probeLines = output.ToString().Split('\n').Where(line => line.StartsWith("[probe] step ", StringComparison.Ordinal)).ToList();
         Assert.Equal(3, probeLines.Count(line => line.Contains("object patches shape", StringComparison.Ordinal)));
-        Assert.Equal(3, probeLines.Count(line => line.Contains("object-patch shape by group: size ", StringComparison.Ordinal)));
+        Assert.Equal(3, probeLines.Count(line => line.Contains("by group, object-patch shape / objects named shape: size ", StringComparison.Ordinal)));
 
         using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, PatchProbe.FileName)));
         var steps = json.RootElement.EnumerateArray().ToList();
@@ -272,6 +272,9 @@ public sealed class TrainerTests : IClassFixture<TrainerTests.Setup>
         var groups = last.GetProperty("groups").EnumerateArray().ToList();
         Assert.Equal(objectPatches, groups.Where(g => g.GetProperty("name").GetString()!.StartsWith("size ", StringComparison.Ordinal))
             .Sum(g => g.GetProperty("object_patches").GetInt64()));
+        Assert.Equal("all", groups[0].GetProperty("name").GetString());
+        Assert.Equal(objectPatches, groups[0].GetProperty("object_patches").GetInt64());
+        Assert.Equal(scenes.Sum(s => s.Objects.Count), groups[0].GetProperty("objects").GetInt64());
         var confusion = last.GetProperty("shape_confusion");
         Assert.Equal("background", confusion.GetProperty("classes")[0].GetString());
         Assert.Equal(objectPatches, confusion.GetProperty("counts").EnumerateArray().SelectMany(row => row.EnumerateArray()).Sum(c => c.GetInt64()));

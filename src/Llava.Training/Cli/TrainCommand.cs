@@ -32,8 +32,9 @@ public static class TrainCommand
           --hard-negatives N   clip only: --data is a scenes.json (captions + boxes); add N near-miss captions per image
           --patch-labels W     clip only: --data is a scenes.json; also classify each patch's shape and colour from the
                                boxes (background where none), that loss weighted W
-          --patch-label-region box|centre|both   which patches are named after an object: those whose centre lies in
-                               its box (default), the one holding the object's centre, or both
+          --patch-label-region box|centre|both|cover   which patches are named after an object: those whose centre
+                               lies in its box (default), the one holding the object's centre, both, or both plus
+                               every patch holding at least a fifth of its box
           --patch-labels-only  clip only: train on the patch labels alone, without the contrastive loss and its text
                                tower (much cheaper per step); --val is then a scenes.json too
           --probe FILES        clip with patch labels: comma-separated scenes.json files whose patches the head names

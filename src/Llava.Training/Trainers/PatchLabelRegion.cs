@@ -11,4 +11,11 @@ public enum PatchLabelRegion
 
     /// <summary>The box's patches and the centre's patch, so every object is named at least once.</summary>
     Both,
+
+    /// <summary>
+    /// As <see cref="Both"/>, and also every patch that holds at least a fifth of an object's box: a small object
+    /// across a patch border is named in each patch that shows a real part of it, not only in the one that happens to
+    /// hold its centre (which would teach the others that a shape's corner is background).
+    /// </summary>
+    Cover,
 }

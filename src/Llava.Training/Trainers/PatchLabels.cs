@@ -66,11 +66,24 @@ public sealed class PatchLabels
                 var centredHere = _region == PatchLabelRegion.Box ? []
                     : objects.Where(o => Cell(Centre(o).X, grid) == column && Cell(Centre(o).Y, grid) == row).ToList();
                 var candidates = centredHere.Count > 0 || _region == PatchLabelRegion.Centre ? centredHere
-                    : objects.Where(o => o.Box[0] <= x && x < o.Box[2] && o.Box[1] <= y && y < o.Box[3]);
+                    : objects.Where(o => (o.Box[0] <= x && x < o.Box[2] && o.Box[1] <= y && y < o.Box[3])
+                        || (_region == PatchLabelRegion.Cover && HeldShare(o, column, row, grid) >= CoverShare));
                 owners[row * grid + column] = candidates.OrderBy(o => Math.Pow(Centre(o).X - x, 2) + Math.Pow(Centre(o).Y - y, 2)).FirstOrDefault();
             }
         }
         return owners;
+    }
+
+    /// <summary>The share of an object's box that a patch must hold to be named after it under <see cref="PatchLabelRegion.Cover"/>.</summary>
+    public const double CoverShare = 0.2;
+
+    /// <summary>How much of an object's box area lies inside the patch at <paramref name="column"/>, <paramref name="row"/>.</summary>
+    private static double HeldShare(ObjectAnnotation o, int column, int row, int grid)
+    {
+        var width = Math.Min(o.Box[2], (column + 1.0) / grid) - Math.Max(o.Box[0], (double)column / grid);
+        var height = Math.Min(o.Box[3], (row + 1.0) / grid) - Math.Max(o.Box[1], (double)row / grid);
+        var area = (o.Box[2] - o.Box[0]) * (o.Box[3] - o.Box[1]);
+        return width <= 0 || height <= 0 || area <= 0 ? 0 : width * height / area;
     }
 
     /// <summary>The column (or row) of a <paramref name="grid"/>-wide grid that holds a normalised coordinate.</summary>

@@ -40,9 +40,10 @@ public sealed class PatchProbe(LlavaForConditionalGeneration model, PatchAttribu
         {
             $"[probe] step {step}, {r.Set} ({r.Scenes} scenes): " +
             $"object patches shape {r.Accuracy.ObjectShape:P1}, colour {r.Accuracy.ObjectColor:P1}; " +
-            $"all patches shape {r.Accuracy.Shape:P1}, colour {r.Accuracy.Color:P1}",
-            $"[probe] step {step}, {r.Set}, object-patch shape by group: " +
-            string.Join(", ", r.Breakdown.Groups.Select(g => $"{g.Name} {g.ObjectShape:P1} ({g.ObjectPatches})")),
+            $"all patches shape {r.Accuracy.Shape:P1}, colour {r.Accuracy.Color:P1}; " +
+            $"objects named shape {r.Breakdown.All.NamedShape:P1}, colour {r.Breakdown.All.NamedColor:P1} ({r.Breakdown.All.Objects})",
+            $"[probe] step {step}, {r.Set}, by group, object-patch shape / objects named shape: " +
+            string.Join(", ", r.Breakdown.Groups.Select(g => $"{g.Name} {g.ObjectShape:P1} / {g.NamedShape:P1} ({g.Objects})")),
         }).ToList();
     }
 
@@ -96,13 +97,15 @@ public sealed class PatchProbe(LlavaForConditionalGeneration model, PatchAttribu
                 ObjectColor = Number(r.Accuracy.ObjectColor),
                 Shape = Number(r.Accuracy.Shape),
                 Color = Number(r.Accuracy.Color),
-                Groups = r.Breakdown.Groups.Select(g => new
+                Groups = new[] { r.Breakdown.All }.Concat(r.Breakdown.Groups).Select(g => new
                 {
                     g.Name,
                     g.Objects,
                     g.ObjectPatches,
                     ObjectShape = Number(g.ObjectShape),
                     ObjectColor = Number(g.ObjectColor),
+                    NamedShape = Number(g.NamedShape),
+                    NamedColor = Number(g.NamedColor),
                 }),
                 ShapeConfusion = Confusion(r.Breakdown),
             }),
