@@ -232,6 +232,45 @@ public sealed class TrainerTests : IClassFixture<TrainerTests.Setup>
     }
 
     [Fact]
+    public void A_probe_file_reads_the_pictures_beside_it_and_one_whose_pictures_are_missing_stops_the_run_before_it_trains()
+    {
+        var scenesFile = Path.Combine(_setup.Tiny.DataDir, ShapesDataset.Scenes);
+        var scenes = SceneAnnotationsJson.Read(scenesFile).Take(3).ToList();
+        var elsewhere = _setup.Tiny.Scratch("probe-elsewhere");
+        Directory.CreateDirectory(Path.Combine(elsewhere, ShapesDataset.ImagesFolder));
+        var moved = scenes.Select(s => s with { Image = "elsewhere-" + s.Image }).ToList();
+        for (var i = 0; i < scenes.Count; i++)
+            File.Copy(_setup.Tiny.Images.PathOf(scenes[i].Image), Path.Combine(elsewhere, ShapesDataset.ImagesFolder, moved[i].Image));
+        var probeFile = Path.Combine(elsewhere, "held-out.json");
+        SceneAnnotationsJson.Write(probeFile, moved);
+        var bare = _setup.Tiny.Scratch("probe-bare");
+        Directory.CreateDirectory(bare);
+        var missingFile = Path.Combine(bare, "missing.json");
+        SceneAnnotationsJson.Write(missingFile, moved);
+
+        (int Exit, string Error) Train(string probe, string outDir)
+        {
+            var error = new StringWriter();
+            var exit = Cli.CommandLine.Run(["train", "--stage", "clip", "--model", _setup.Tiny.ModelDir, "--data", scenesFile, "--out", outDir,
+                "--patch-labels", "1", "--patch-labels-only", "--max-steps", "1", "--batch-size", "4", "--threads", "1", "--probe", probe],
+                TextWriter.Null, error);
+            return (exit, error.ToString());
+        }
+
+        var found = _setup.Tiny.Scratch("probe-found");
+        Assert.Equal((0, ""), Train(probeFile, found));
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(found, PatchProbe.FileName)));
+        var set = json.RootElement.EnumerateArray().Last().GetProperty("sets")[0];
+        Assert.Equal(("held-out", 3), (set.GetProperty("set").GetString(), set.GetProperty("scenes").GetInt32()));
+
+        var stopped = _setup.Tiny.Scratch("probe-missing");
+        var (exit, message) = Train(missingFile, stopped);
+        Assert.Equal(2, exit);
+        Assert.Contains($"picture {moved[0].Image} is not in", message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(stopped, "config.json")));
+    }
+
+    [Fact]
     public void Patch_labels_alone_train_the_used_layers_without_a_text_tower_and_the_probe_records_each_validation()
     {
         using var model = _setup.Tiny.LoadModel();
@@ -243,8 +282,8 @@ public sealed class TrainerTests : IClassFixture<TrainerTests.Setup>
         var objective = new ContrastiveObjective(model, null, samples, [], _setup.Tiny.Images, patchLabelWeight: 1);
         Assert.IsType<PatchAttributeHead>(objective.Auxiliary);
         var outDir = _setup.Tiny.Scratch("patches-only");
-        var probe = new PatchProbe(model, objective.PatchHead!, objective.PatchLabels!, _setup.Tiny.Images,
-            [new PatchProbe.Set("train", scenes)], Path.Combine(outDir, PatchProbe.FileName));
+        var probe = new PatchProbe(model, objective.PatchHead!, objective.PatchLabels!,
+            [new PatchProbe.Set("train", scenes, _setup.Tiny.Images)], Path.Combine(outDir, PatchProbe.FileName));
         var before = probe.Measure(0);
         using var snapshot = new ParameterSnapshot(model);
         var output = new StringWriter();

@@ -117,8 +117,23 @@ public static class TrainCommand
     {
         if (objective is not ContrastiveObjective { PatchHead: { } head, PatchLabels: { } labels } || request.ProbeScenes is not { Count: > 0 } files)
             return null;
-        var sets = files.Select(f => new PatchProbe.Set(Path.GetFileNameWithoutExtension(f), SceneAnnotationsJson.Read(f))).ToList();
-        return new PatchProbe(model, head, labels, ImagesOf(request, modelDir), sets, Path.Combine(request.Out, PatchProbe.FileName));
+        var sets = files.Select(f => ProbeSet(f, request, modelDir)).ToList();
+        return new PatchProbe(model, head, labels, sets, Path.Combine(request.Out, PatchProbe.FileName));
+    }
+
+    /// <summary>
+    /// A probe file's scenes with their pictures: the images/ folder beside the file, as make-data writes it, else the
+    /// training images. Checked now, so a missing picture stops the run before it trains rather than at its first
+    /// validation.
+    /// </summary>
+    private static PatchProbe.Set ProbeSet(string file, TrainRequest request, string modelDir)
+    {
+        var scenes = SceneAnnotationsJson.Read(file);
+        var beside = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, ShapesDataset.ImagesFolder);
+        var images = Directory.Exists(beside) ? new ImageStore(beside, ClipImageProcessor.Load(modelDir)) : ImagesOf(request, modelDir);
+        if (scenes.FirstOrDefault(s => !images.Exists(s.Image)) is { } missing)
+            throw new UsageException($"--probe {file}: picture {missing.Image} is not in {images.Folder}");
+        return new PatchProbe.Set(Path.GetFileNameWithoutExtension(file), scenes, images);
     }
 
     /// <summary>The image folder: --images, or images/ beside the data file.</summary>

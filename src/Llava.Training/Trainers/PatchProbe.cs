@@ -15,11 +15,12 @@ namespace Llava.Training.Trainers;
 /// ranks tower recipes in minutes. Every measurement is appended to a JSON file, rewritten each time so an
 /// interrupted run keeps what it measured.
 /// </summary>
-public sealed class PatchProbe(LlavaForConditionalGeneration model, PatchAttributeHead head, PatchLabels labels, ImageStore images,
+public sealed class PatchProbe(LlavaForConditionalGeneration model, PatchAttributeHead head, PatchLabels labels,
     IReadOnlyList<PatchProbe.Set> sets, string outputFile) : IValidationProbe
 {
-    /// <summary>Scenes measured together, named for the report (e.g. the file they came from).</summary>
-    public sealed record Set(string Name, IReadOnlyList<SceneAnnotation> Scenes);
+    /// <summary>Scenes measured together, named for the report (e.g. the file they came from), with the folder that
+    /// holds their pictures.</summary>
+    public sealed record Set(string Name, IReadOnlyList<SceneAnnotation> Scenes, ImageStore Images);
 
     public sealed record Result(string Set, int Scenes, PatchAccuracy Accuracy, PatchBreakdown Breakdown);
 
@@ -33,7 +34,7 @@ public sealed class PatchProbe(LlavaForConditionalGeneration model, PatchAttribu
     /// <summary>Measures every set at <paramref name="step"/>, records it, and returns one line per set.</summary>
     public IReadOnlyList<string> Measure(int step)
     {
-        var results = sets.Select(s => Measure(s.Name, s.Scenes)).ToList();
+        var results = sets.Select(Measure).ToList();
         _history.Add((step, results));
         Write();
         return results.SelectMany(r => new[]
@@ -47,8 +48,9 @@ public sealed class PatchProbe(LlavaForConditionalGeneration model, PatchAttribu
         }).ToList();
     }
 
-    private Result Measure(string name, IReadOnlyList<SceneAnnotation> scenes)
+    private Result Measure(Set set)
     {
+        var scenes = set.Scenes;
         using var noGrad = no_grad();
         var vision = model.Config.Vision;
         var accuracy = PatchAccuracy.Empty;
@@ -57,7 +59,7 @@ public sealed class PatchProbe(LlavaForConditionalGeneration model, PatchAttribu
         {
             using var scope = NewDisposeScope();
             var batch = scenes.Skip(start).Take(BatchSize).ToList();
-            var pixels = images.Pixels(batch.Select(s => s.Image).ToList());
+            var pixels = set.Images.Pixels(batch.Select(s => s.Image).ToList());
             var features = model.vision_tower.vision_model.HiddenState(pixels, model.Config.VisionFeatureLayerIndex);
             var (shapeLogits, colorLogits) = head.Forward(features);
             var (shapes, colors) = labels.For(batch.Select(s => s.Objects).ToList(), vision.PatchesPerSide);
@@ -66,7 +68,7 @@ public sealed class PatchProbe(LlavaForConditionalGeneration model, PatchAttribu
             var owners = batch.SelectMany(s => labels.Owners(s.Objects, vision.PatchesPerSide)).ToList();
             breakdown.Add(owners, shapes, shapePredictions, colors, colorPredictions);
         }
-        return new Result(name, scenes.Count, accuracy, breakdown);
+        return new Result(set.Name, scenes.Count, accuracy, breakdown);
     }
 
     /// <summary>Object patches per true shape (rows) and predicted class (columns), named by the shape head's classes.</summary>
