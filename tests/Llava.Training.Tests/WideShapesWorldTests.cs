@@ -169,8 +169,6 @@ public sealed class WideShapesWorldTests
         Assert.Equal(10, set.Questions.Count);
     }
 
-    private static readonly double[] Mean = [0.48145466, 0.4578275, 0.40821073];
-    private static readonly double[] Std = [0.26862954, 0.26130258, 0.27577711];
-
-    private static double Unnormalise(float value, int channel) => (value * Std[channel] + Mean[channel]) * 255;
+    private static double Unnormalise(float value, int channel) =>
+        (value * ClipImageProcessor.OpenAiClipStd[channel] + ClipImageProcessor.OpenAiClipMean[channel]) * 255;
 }

@@ -9,6 +9,13 @@ namespace Llava.Engine.Imaging;
 /// </summary>
 public sealed class ClipImageProcessor
 {
+    /// <summary>OpenAI CLIP's per-channel normalisation, which llava-hf's preprocessor configs carry and which applies
+    /// where a config leaves it out.</summary>
+    public static readonly IReadOnlyList<double> OpenAiClipMean = [0.48145466, 0.4578275, 0.40821073];
+
+    /// <inheritdoc cref="OpenAiClipMean"/>
+    public static readonly IReadOnlyList<double> OpenAiClipStd = [0.26862954, 0.26130258, 0.27577711];
+
     private const int Channels = 3;
 
     private readonly ClipImageProcessorConfig _config;

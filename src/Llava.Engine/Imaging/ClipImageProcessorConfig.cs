@@ -23,9 +23,6 @@ internal sealed record ClipImageProcessorConfig(
     float[] Mean,
     float[] Std)
 {
-    private static readonly double[] OpenAiClipMean = [0.48145466, 0.4578275, 0.40821073];
-    private static readonly double[] OpenAiClipStd = [0.26862954, 0.26130258, 0.27577711];
-
     /// <param name="root">The settings object.</param>
     /// <param name="processorType">The <c>image_processor_type</c> the settings must name, if they name one (any
     /// suffix, such as transformers 5's <c>Fast</c> or <c>Pil</c>, is allowed).</param>
@@ -51,8 +48,8 @@ internal sealed record ClipImageProcessorConfig(
             DoRescale: GetBool(root, "do_rescale", true),
             RescaleFactor: GetDouble(root, "rescale_factor", 1.0 / 255.0),
             DoNormalize: GetBool(root, "do_normalize", true),
-            Mean: ParseChannelValues(Get(root, "image_mean"), "image_mean", OpenAiClipMean),
-            Std: ParseChannelValues(Get(root, "image_std"), "image_std", OpenAiClipStd));
+            Mean: ParseChannelValues(Get(root, "image_mean"), "image_mean", ClipImageProcessor.OpenAiClipMean),
+            Std: ParseChannelValues(Get(root, "image_std"), "image_std", ClipImageProcessor.OpenAiClipStd));
         if (config.DoNormalize && config.Std.Any(s => s == 0f))
             throw new FormatException("image_std must not contain zero");
         return config;
@@ -145,7 +142,7 @@ internal sealed record ClipImageProcessorConfig(
         return (ResampleFilter)n;
     }
 
-    private static float[] ParseChannelValues(JsonElement? value, string name, double[] defaults)
+    private static float[] ParseChannelValues(JsonElement? value, string name, IReadOnlyList<double> defaults)
     {
         // HF casts the Python floats to the image's float32 dtype before normalising.
         switch (value)

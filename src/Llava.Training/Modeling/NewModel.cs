@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Llava.Engine.Imaging;
 using Llava.Engine.Tokenization;
 using Llava.Model;
 using Llava.Model.Config;
@@ -13,12 +14,10 @@ namespace Llava.Training.Modeling;
 /// </summary>
 public static class NewModel
 {
-    /// <summary>OpenAI CLIP's normalisation, which llava-hf's preprocessor configs carry.</summary>
-    private static readonly double[] ClipMean = [0.48145466, 0.4578275, 0.40821073];
-    private static readonly double[] ClipStd = [0.26862954, 0.26130258, 0.27577711];
-
+    /// <param name="neighbourAttentionLayers">How many of the vision tower's first layers start as convolutions over the
+    /// patch grid (<see cref="NeighbourAttention"/>); 0 for the plain random start.</param>
     /// <exception cref="InvalidDataException">The tokenizer does not fit the config.</exception>
-    public static void Create(string configPath, string tokenizerDir, string outDir, int seed)
+    public static void Create(string configPath, string tokenizerDir, string outDir, int seed, int neighbourAttentionLayers = 0)
     {
         var configJson = File.ReadAllText(configPath);
         var config = LlavaConfig.Parse(configJson, configPath);
@@ -54,6 +53,8 @@ public static class NewModel
         using var model = new LlavaForConditionalGeneration(config, CPU, ScalarType.Float32,
             config.TieWordEmbeddings || config.Text.TieWordEmbeddings);
         ParameterInitializer.Initialize(model);
+        if (neighbourAttentionLayers > 0)
+            NeighbourAttention.Initialize(model.vision_tower.vision_model, config.Vision, neighbourAttentionLayers);
         ModelFolder.Save(model, outDir, outDir);
     }
 
@@ -66,9 +67,9 @@ public static class NewModel
         ["do_normalize"] = true,
         ["do_rescale"] = true,
         ["do_resize"] = true,
-        ["image_mean"] = new JsonArray([.. ClipMean.Select(v => JsonValue.Create(v))]),
+        ["image_mean"] = new JsonArray([.. ClipImageProcessor.OpenAiClipMean.Select(v => JsonValue.Create(v))]),
         ["image_processor_type"] = "CLIPImageProcessor",
-        ["image_std"] = new JsonArray([.. ClipStd.Select(v => JsonValue.Create(v))]),
+        ["image_std"] = new JsonArray([.. ClipImageProcessor.OpenAiClipStd.Select(v => JsonValue.Create(v))]),
         ["processor_class"] = "LlavaProcessor",
         ["resample"] = 3,
         ["rescale_factor"] = 1 / 255.0,
