@@ -66,4 +66,20 @@ public sealed class PatchLabelsTests
         Assert.Equal(new long[] { 1, 1, 0, 1, 2, 0, 1, 1, 0 }, labels.For([inside, circle], 3).Shapes);
         Assert.Equal(labels.For([inside, circle], 3).Shapes, new PatchLabels([inside, circle], PatchLabelRegion.Both).For([inside, circle], 3).Shapes);
     }
+
+    [Fact]
+    public void Object_balance_gives_each_objects_patches_and_each_scenes_background_one_unit_of_weight()
+    {
+        // Under region both on a 3×3 grid: the circle names five patches, the star one, the background three; a second
+        // scene is all background.
+        var star = Object("star", "red", 0.52, 0.52, 0.64, 0.64);
+        var circle = Object("circle", "blue", 0, 0, 0.55, 1);
+        IReadOnlyList<IReadOnlyList<ObjectAnnotation>> scenes = [[star, circle], []];
+
+        var weights = new PatchLabels([star, circle], PatchLabelRegion.Both, PatchLabelBalance.Object).Weights(scenes, 3);
+
+        const float c = 1 / 5f, b = 1 / 3f, e = 1 / 9f;
+        Assert.Equal(new[] { c, c, b, c, 1, b, c, c, b, e, e, e, e, e, e, e, e, e }, weights);
+        Assert.All(new PatchLabels([star, circle], PatchLabelRegion.Both).Weights(scenes, 3), w => Assert.Equal(1f, w));
+    }
 }

@@ -35,6 +35,8 @@ public static class TrainCommand
           --patch-label-region box|centre|both|cover   which patches are named after an object: those whose centre
                                lies in its box (default), the one holding the object's centre, both, or both plus
                                every patch holding at least a fifth of its box
+          --patch-label-balance patch|object   weigh every patch alike (default), or every object alike: an object's
+                               patches share one unit of weight, as do each scene's background patches
           --patch-labels-only  clip only: train on the patch labels alone, without the contrastive loss and its text
                                tower (much cheaper per step); --val is then a scenes.json too
           --probe FILES        clip with patch labels: comma-separated scenes.json files whose patches the head names
@@ -105,7 +107,8 @@ public static class TrainCommand
                     request.Validation, output, issuesLog);
             if (!request.PatchLabelsOnly)
                 tower = new ClipTextTower(model.Config.Text.VocabSize, model.Config.Vision.HiddenSize, textHidden: 64, layers: 2, projectionDim: 64);
-            return new ContrastiveObjective(model, tower, train, val, images, request.PatchLabelWeight, request.PatchLabelRegion);
+            return new ContrastiveObjective(model, tower, train, val, images, request.PatchLabelWeight, request.PatchLabelRegion,
+                request.PatchLabelBalance);
         }
         var records = Report(TrainingData.Conversations(LlavaJson.Read(request.Data), encoder, images, maxLength), request.Data, output, issuesLog);
         var validation = request.Validation is null ? [] : Report(TrainingData.Conversations(LlavaJson.Read(request.Validation), encoder, images, maxLength), request.Validation, output, issuesLog);

@@ -11,10 +11,12 @@ namespace Llava.Training.Cli;
 /// <param name="PatchLabelsOnly">For the clip stage with patch labels: leave the contrastive loss and its text tower out;
 /// <paramref name="Validation"/> is then a scenes.json too.</param>
 /// <param name="PatchLabelRegion">For the clip stage with patch labels: which patches are named after each object.</param>
+/// <param name="PatchLabelBalance">For the clip stage with patch labels: how the per-patch loss weighs its patches.</param>
 /// <param name="ProbeScenes">For the clip stage with patch labels: scenes.json files the <see cref="PatchProbe"/> measures.</param>
 public sealed record TrainRequest(TrainingStage Stage, string Model, string Data, string? Validation, string? Images, string Out,
     TrainingOptions Options, bool Resume, int Threads, int HardNegatives = 0, double PatchLabelWeight = 0, bool PatchLabelsOnly = false,
-    PatchLabelRegion PatchLabelRegion = PatchLabelRegion.Box, IReadOnlyList<string>? ProbeScenes = null)
+    PatchLabelRegion PatchLabelRegion = PatchLabelRegion.Box, IReadOnlyList<string>? ProbeScenes = null,
+    PatchLabelBalance PatchLabelBalance = PatchLabelBalance.Patch)
 {
     public static TrainRequest From(CommandArguments args)
     {
@@ -59,13 +61,14 @@ public sealed record TrainRequest(TrainingStage Stage, string Model, string Data
         if (patchLabelsOnly && (stage != TrainingStage.Clip || patchLabels <= 0))
             throw new UsageException("--patch-labels-only needs --stage clip and --patch-labels W above 0");
         var region = args.Choice("patch-label-region", PatchLabelRegion.Box);
+        var balance = args.Choice("patch-label-balance", PatchLabelBalance.Patch);
         var probe = args.Text("probe")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (probe is not null && patchLabels <= 0)
             throw new UsageException("--probe measures the patch-label head: it needs --patch-labels W above 0");
         return new TrainRequest(stage, args.Required("model"), data, args.Text("val"), args.Text("images"),
             args.Required("out"), options, args.Flag("resume"), args.Int("threads", Environment.ProcessorCount),
             args.Int("hard-negatives", 0), patchLabels, patchLabelsOnly, region,
-            probe ?? (stage == TrainingStage.Clip && patchLabels > 0 ? DefaultProbeScenes(data) : null));
+            probe ?? (stage == TrainingStage.Clip && patchLabels > 0 ? DefaultProbeScenes(data) : null), balance);
     }
 
     /// <summary>The held-out scene files that make-data writes beside scenes.json, where they exist.</summary>

@@ -44,9 +44,10 @@ public sealed class ContrastiveObjective : ITrainingObjective
     /// <param name="tower">The text tower of the contrastive loss; null trains on patch labels alone.</param>
     /// <param name="patchLabelWeight">Weight of the per-patch loss beside the contrastive one; 0 leaves it out.</param>
     /// <param name="patchLabelRegion">Which patches the per-patch loss names after each object.</param>
+    /// <param name="patchLabelBalance">How the per-patch loss weighs its patches.</param>
     public ContrastiveObjective(LlavaForConditionalGeneration model, ClipTextTower? tower, IReadOnlyList<CaptionSample> train,
         IReadOnlyList<CaptionSample> validation, ImageStore images, double patchLabelWeight = 0,
-        PatchLabelRegion patchLabelRegion = PatchLabelRegion.Box)
+        PatchLabelRegion patchLabelRegion = PatchLabelRegion.Box, PatchLabelBalance patchLabelBalance = PatchLabelBalance.Patch)
     {
         if (tower is null && (patchLabelWeight <= 0 || train.Concat(validation).Any(s => s.Objects is null)))
             throw new ArgumentException("without a text tower the patch labels are the only loss: every sample needs boxes", nameof(tower));
@@ -59,7 +60,7 @@ public sealed class ContrastiveObjective : ITrainingObjective
         var vision = TrainingStages.Unfreeze(model, TrainingStage.Clip);
         if (patchLabelWeight > 0)
         {
-            PatchLabels = new PatchLabels(train.SelectMany(s => s.Objects ?? []), patchLabelRegion);
+            PatchLabels = new PatchLabels(train.SelectMany(s => s.Objects ?? []), patchLabelRegion, patchLabelBalance);
             var config = model.Config.Vision;
             PatchHead = new PatchAttributeHead(config.HiddenSize, PatchLabels.ShapeClasses, PatchLabels.ColorClasses, config.LayerNormEps);
         }
@@ -137,15 +138,18 @@ public sealed class ContrastiveObjective : ITrainingObjective
         return imageLoss.Plus(textLoss) / Scalars.Two;
     }
 
-    /// <summary>Mean of the shape and colour heads' cross-entropies over every patch token (the class token left out).</summary>
+    /// <summary>Mean of the shape and colour heads' cross-entropies over every patch token (the class token left out),
+    /// weighted as <see cref="PatchLabels.Weights"/> says.</summary>
     private Tensor PatchLoss(Tensor features, IReadOnlyList<CaptionSample> batch, PatchAttributeHead head, PatchLabels labels)
     {
         var vision = _model.Config.Vision;
-        var (shapes, colors) = labels.For(batch.Select(s => s.Objects!).ToList(), vision.PatchesPerSide);
+        var scenes = batch.Select(s => s.Objects!).ToList();
+        var (shapes, colors) = labels.For(scenes, vision.PatchesPerSide);
+        var weights = tensor(labels.Weights(scenes, vision.PatchesPerSide));
         var (shapeLogits, colorLogits) = head.Forward(features);
-        var shapeLoss = nn.functional.cross_entropy(shapeLogits, tensor(shapes));
-        var colorLoss = nn.functional.cross_entropy(colorLogits, tensor(colors));
-        return shapeLoss.Plus(colorLoss) / Scalars.Two;
+        var shapeLoss = nn.functional.cross_entropy(shapeLogits, tensor(shapes), reduction: nn.Reduction.None);
+        var colorLoss = nn.functional.cross_entropy(colorLogits, tensor(colors), reduction: nn.Reduction.None);
+        return shapeLoss.Plus(colorLoss).mul(weights).sum() / weights.sum().mul(Scalars.Two);
     }
 
     private static Tensor EmbedCaptions(IReadOnlyList<int[]> texts, ClipTextTower tower)

@@ -15,11 +15,14 @@ public sealed class PatchLabels
     private readonly Dictionary<string, int> _shapes;
     private readonly Dictionary<string, int> _colors;
     private readonly PatchLabelRegion _region;
+    private readonly PatchLabelBalance _balance;
 
     /// <param name="objects">Every object of the training data, which fixes the two vocabularies.</param>
-    public PatchLabels(IEnumerable<ObjectAnnotation> objects, PatchLabelRegion region = PatchLabelRegion.Box)
+    public PatchLabels(IEnumerable<ObjectAnnotation> objects, PatchLabelRegion region = PatchLabelRegion.Box,
+        PatchLabelBalance balance = PatchLabelBalance.Patch)
     {
         _region = region;
+        _balance = balance;
         var list = objects.ToList();
         _shapes = Vocabulary(list.Select(o => o.Shape));
         _colors = Vocabulary(list.Select(o => o.Color));
@@ -102,6 +105,33 @@ public sealed class PatchLabels
             color.CopyTo(colors, s * patches);
         }
         return (shapes, colors);
+    }
+
+    /// <summary>
+    /// The loss weight of every patch of several scenes, laid out as <see cref="For(IReadOnlyList{IReadOnlyList{ObjectAnnotation}}, int)"/>
+    /// lays out its classes: ones, or under <see cref="PatchLabelBalance.Object"/> one over the number of patches named
+    /// after the same object (or, for background, in the same scene's background).
+    /// </summary>
+    public float[] Weights(IReadOnlyList<IReadOnlyList<ObjectAnnotation>> scenes, int grid)
+    {
+        var patches = grid * grid;
+        var weights = new float[scenes.Count * patches];
+        if (_balance == PatchLabelBalance.Patch)
+        {
+            Array.Fill(weights, 1f);
+            return weights;
+        }
+        for (var s = 0; s < scenes.Count; s++)
+        {
+            var owners = Owners(scenes[s], grid);
+            var background = owners.Count(o => o is null);
+            var sizes = new Dictionary<ObjectAnnotation, int>(ReferenceEqualityComparer.Instance);
+            foreach (var owner in owners.OfType<ObjectAnnotation>())
+                sizes[owner] = sizes.GetValueOrDefault(owner) + 1;
+            for (var patch = 0; patch < patches; patch++)
+                weights[s * patches + patch] = 1f / (owners[patch] is { } owner ? sizes[owner] : background);
+        }
+        return weights;
     }
 
     /// <summary>Words numbered from 1 in ordinal order; an unseen word maps to 0 through <c>GetValueOrDefault</c>.</summary>
