@@ -49,6 +49,7 @@ public sealed class NeighbourAttentionTests
     [InlineData(72, 12, 192, 8)]
     [InlineData(72, 12, 192, 4)]
     [InlineData(72, 8, 128, 8)]
+    [InlineData(72, 6, 96, 8)]
     [InlineData(72, 24, 192, 4)]
     public void Each_head_of_the_initialised_layers_reads_the_patch_at_its_offset_whatever_the_picture(int image, int patch, int hidden, int heads)
     {
@@ -105,11 +106,13 @@ public sealed class NeighbourAttentionTests
     }
 
     [Theory]
-    [InlineData(4)]
-    [InlineData(0)]
-    public void A_layer_count_the_tower_does_not_have_is_refused(int layers)
+    [InlineData(4, 24, 64)]
+    [InlineData(0, 24, 64)]
+    [InlineData(1, 4, 64)]
+    public void A_layer_count_the_tower_does_not_have_or_heads_too_narrow_for_its_grid_are_refused(int layers, int patch, int hidden)
     {
-        var config = Tower(72, 24, 192, 4);
+        // 4-px patches make an 18 × 18 grid; heads of 8 dimensions hold two frequencies, whose peak stands 0.5 above the rest.
+        var config = Tower(72, patch, hidden, 8);
         using var tower = new ClipVisionTransformer(config, CPU, ScalarType.Float32);
         Assert.Throws<ArgumentException>(() => NeighbourAttention.Initialize(tower, config, layers));
     }

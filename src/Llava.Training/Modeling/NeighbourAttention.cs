@@ -34,10 +34,9 @@ public static class NeighbourAttention
 
     /// <summary>
     /// The attention logit of a head's own neighbour above any other patch's, on the brightest picture (darker ones
-    /// give more): e⁻⁶ per rival keeps the head on its neighbour, while the softmax is not so saturated that its
-    /// gradient vanishes.
+    /// give more): e⁻⁸ per rival keeps the head on its neighbour among the 144 patches of a 12 × 12 grid.
     /// </summary>
-    private const double LogitMargin = 6;
+    private const double LogitMargin = 8;
 
     /// <summary>Sets the position code, the patch embedding's, <c>pre_layrnorm</c>'s and the first
     /// <paramref name="layers"/> layers' query and key weights; call after the usual random initialisation.</summary>
@@ -97,11 +96,17 @@ public static class NeighbourAttention
                 var rows = head * config.HeadDim;
                 var rotation = code.Shift(Offsets[head].Dx, Offsets[head].Dy);
                 for (var r = 0; r < code.Dimensions; r++)
+                {
+                    // The code's rows read the code alone, so what a patch holds does not move the head off its neighbour;
+                    // the head's other rows keep their random start and can learn to attend by content.
+                    Array.Clear(query, (rows + r) * hidden, hidden);
+                    Array.Clear(key, (rows + r) * hidden, hidden);
                     for (var c = 0; c < code.Dimensions; c++)
                     {
                         query[(rows + r) * hidden + first + c] = (float)(scale * rotation[r, c]);
                         key[(rows + r) * hidden + first + c] = r == c ? (float)scale : 0f;
                     }
+                }
             }
             Write(attention.q_proj.weight, query);
             Write(attention.k_proj.weight, key);
@@ -117,45 +122,61 @@ public static class NeighbourAttention
     }
 
     /// <summary>
-    /// Cosines and sines of a patch's column and row at frequencies πk/side, k = 1..m: the dot product of two codes is
-    /// a Dirichlet kernel in each axis, highest where the patches coincide, and shifting a code by whole patches is a
-    /// rotation of each (cos, sin) pair, which a query projection can do.
+    /// Cosines and sines of a patch's column and row at m frequencies πk/side (0 &lt; k &lt; side): the dot product of two
+    /// codes is, in each axis, a sum of cosines of the distance, highest where the patches coincide, and shifting a code
+    /// by whole patches is a rotation of each (cos, sin) pair, which a query projection can do. The k are chosen
+    /// greedily for the largest margin between that peak and any other distance: the lowest frequencies alone make a
+    /// broad peak when a head has room for few of them.
     /// </summary>
     public sealed class PositionCode
     {
+        private readonly int[] _ks;
+
         public int Side { get; }
-        public int Frequencies { get; }
+        public int Frequencies => _ks.Length;
         public int Dimensions => 4 * Frequencies;
 
         /// <summary>How far the kernel's peak stands above its value at any other patch within the grid's reach.</summary>
         public double Margin { get; }
 
+        private const double MinimumMargin = 1;
+
         public PositionCode(ClipVisionConfig config)
         {
             Side = config.PatchesPerSide;
-            Frequencies = Math.Min(Side - 1, config.HeadDim / 4);
-            if (Side < 2 || Frequencies < 1)
+            var frequencies = Math.Min(Side - 1, config.HeadDim / 4);
+            if (Side < 2 || frequencies < 1)
                 throw new ArgumentException($"neighbour attention needs at least 2 patches a side and heads of at least 4 dimensions " +
                                             $"(the tower has {Side} and {config.HeadDim})");
-            var peak = Kernel(0);
-            var runnerUp = Enumerable.Range(1, Side).Max(Kernel);
-            Margin = peak - runnerUp;
+            var chosen = new List<int>();
+            while (chosen.Count < frequencies)
+                chosen.Add(Enumerable.Range(1, Side - 1).Except(chosen).MaxBy(k => MarginOf([.. chosen, k])));
+            _ks = [.. chosen.Order()];
+            Margin = MarginOf(_ks);
+            // Below this the logits must be scaled so far that the layer norms' small shifts move the peak.
+            if (Margin < MinimumMargin)
+                throw new ArgumentException($"heads of {config.HeadDim} dimensions leave room for {frequencies} frequencies, too few " +
+                                            $"to tell neighbours apart on a {Side} × {Side} grid: use fewer, wider heads or larger patches");
         }
 
-        private double Omega(int k) => Math.PI * k / Side;
+        private double Omega(int j) => Math.PI * _ks[j] / Side;
 
-        private double Kernel(int distance) => Enumerable.Range(1, Frequencies).Sum(k => Math.Cos(Omega(k) * distance));
+        private double MarginOf(IReadOnlyList<int> ks)
+        {
+            double Kernel(int distance) => ks.Sum(k => Math.Cos(Math.PI * k / Side * distance));
+            return Kernel(0) - Enumerable.Range(1, Side).Max(Kernel);
+        }
 
         public double[] At(int column, int row)
         {
             var features = new double[Dimensions];
-            for (var k = 1; k <= Frequencies; k++)
+            for (var j = 0; j < Frequencies; j++)
             {
-                var i = 4 * (k - 1);
-                features[i] = Math.Cos(Omega(k) * column);
-                features[i + 1] = Math.Sin(Omega(k) * column);
-                features[i + 2] = Math.Cos(Omega(k) * row);
-                features[i + 3] = Math.Sin(Omega(k) * row);
+                var i = 4 * j;
+                features[i] = Math.Cos(Omega(j) * column);
+                features[i + 1] = Math.Sin(Omega(j) * column);
+                features[i + 2] = Math.Cos(Omega(j) * row);
+                features[i + 3] = Math.Sin(Omega(j) * row);
             }
             return features;
         }
@@ -164,11 +185,11 @@ public static class NeighbourAttention
         public double[,] Shift(int dx, int dy)
         {
             var map = new double[Dimensions, Dimensions];
-            for (var k = 1; k <= Frequencies; k++)
+            for (var j = 0; j < Frequencies; j++)
             {
-                var i = 4 * (k - 1);
-                Rotate(map, i, Omega(k) * dx);
-                Rotate(map, i + 2, Omega(k) * dy);
+                var i = 4 * j;
+                Rotate(map, i, Omega(j) * dx);
+                Rotate(map, i + 2, Omega(j) * dy);
             }
             return map;
         }
