@@ -76,10 +76,10 @@ public sealed class PatchLabelsTests
         var circle = Object("circle", "blue", 0, 0, 0.55, 1);
         IReadOnlyList<IReadOnlyList<ObjectAnnotation>> scenes = [[star, circle], []];
 
-        var weights = new PatchLabels([star, circle], PatchLabelRegion.Both, PatchLabelBalance.Object).Weights(scenes, 3);
+        var weights = new PatchLabels([star, circle], PatchLabelRegion.Both, PatchLabelBalance.Object).For(scenes, 3).Weights;
 
         const float c = 1 / 5f, b = 1 / 3f, e = 1 / 9f;
         Assert.Equal(new[] { c, c, b, c, 1, b, c, c, b, e, e, e, e, e, e, e, e, e }, weights);
-        Assert.All(new PatchLabels([star, circle], PatchLabelRegion.Both).Weights(scenes, 3), w => Assert.Equal(1f, w));
+        Assert.All(new PatchLabels([star, circle], PatchLabelRegion.Both).For(scenes, 3).Weights, w => Assert.Equal(1f, w));
     }
 }

@@ -139,16 +139,15 @@ public sealed class ContrastiveObjective : ITrainingObjective
     }
 
     /// <summary>Mean of the shape and colour heads' cross-entropies over every patch token (the class token left out),
-    /// weighted as <see cref="PatchLabels.Weights"/> says.</summary>
+    /// weighted as <see cref="PatchLabels.Targets.Weights"/> says.</summary>
     private Tensor PatchLoss(Tensor features, IReadOnlyList<CaptionSample> batch, PatchAttributeHead head, PatchLabels labels)
     {
         var vision = _model.Config.Vision;
-        var scenes = batch.Select(s => s.Objects!).ToList();
-        var (shapes, colors) = labels.For(scenes, vision.PatchesPerSide);
-        var weights = tensor(labels.Weights(scenes, vision.PatchesPerSide));
+        var targets = labels.For(batch.Select(s => s.Objects!).ToList(), vision.PatchesPerSide);
+        var weights = tensor(targets.Weights);
         var (shapeLogits, colorLogits) = head.Forward(features);
-        var shapeLoss = nn.functional.cross_entropy(shapeLogits, tensor(shapes), reduction: nn.Reduction.None);
-        var colorLoss = nn.functional.cross_entropy(colorLogits, tensor(colors), reduction: nn.Reduction.None);
+        var shapeLoss = nn.functional.cross_entropy(shapeLogits, tensor(targets.Shapes), reduction: nn.Reduction.None);
+        var colorLoss = nn.functional.cross_entropy(colorLogits, tensor(targets.Colors), reduction: nn.Reduction.None);
         return shapeLoss.Plus(colorLoss).mul(weights).sum() / weights.sum().mul(Scalars.Two);
     }
 

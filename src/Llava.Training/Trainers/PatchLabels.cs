@@ -38,9 +38,10 @@ public sealed class PatchLabels
     public IReadOnlyList<string> ShapeNames => ["background", .. _shapes.OrderBy(p => p.Value).Select(p => p.Key)];
 
     /// <summary>Shape and colour class of each patch of a <paramref name="grid"/>×<paramref name="grid"/> tower, row-major.</summary>
-    public (long[] Shapes, long[] Colors) For(IReadOnlyList<ObjectAnnotation> objects, int grid)
+    public (long[] Shapes, long[] Colors) For(IReadOnlyList<ObjectAnnotation> objects, int grid) => Classes(Owners(objects, grid));
+
+    private (long[] Shapes, long[] Colors) Classes(ObjectAnnotation?[] owners)
     {
-        var owners = Owners(objects, grid);
         var shapes = new long[owners.Length];
         var colors = new long[owners.Length];
         for (var patch = 0; patch < owners.Length; patch++)
@@ -92,45 +93,44 @@ public sealed class PatchLabels
     /// <summary>The column (or row) of a <paramref name="grid"/>-wide grid that holds a normalised coordinate.</summary>
     private static int Cell(double coordinate, int grid) => Math.Clamp((int)(coordinate * grid), 0, grid - 1);
 
-    /// <summary>The classes of every patch of several scenes, one scene after another, as the heads' flattened batch has them.</summary>
-    public (long[] Shapes, long[] Colors) For(IReadOnlyList<IReadOnlyList<ObjectAnnotation>> scenes, int grid)
+    /// <summary>What the loss and the probe need of every patch of several scenes, one scene after another, as the
+    /// heads' flattened batch has them.</summary>
+    /// <param name="Weights">Each patch's loss weight: ones, or under <see cref="PatchLabelBalance.Object"/> one over the
+    /// number of patches named after the same object (or, for background, in the same scene's background).</param>
+    public sealed record Targets(long[] Shapes, long[] Colors, float[] Weights, ObjectAnnotation?[] Owners);
+
+    /// <summary>The <see cref="Targets"/> of several scenes, each scene's owners worked out once.</summary>
+    public Targets For(IReadOnlyList<IReadOnlyList<ObjectAnnotation>> scenes, int grid)
     {
         var patches = grid * grid;
-        var shapes = new long[scenes.Count * patches];
-        var colors = new long[scenes.Count * patches];
+        var targets = new Targets(new long[scenes.Count * patches], new long[scenes.Count * patches],
+            new float[scenes.Count * patches], new ObjectAnnotation?[scenes.Count * patches]);
         for (var s = 0; s < scenes.Count; s++)
         {
-            var (shape, color) = For(scenes[s], grid);
-            shape.CopyTo(shapes, s * patches);
-            color.CopyTo(colors, s * patches);
+            var owners = Owners(scenes[s], grid);
+            var (shape, color) = Classes(owners);
+            shape.CopyTo(targets.Shapes, s * patches);
+            color.CopyTo(targets.Colors, s * patches);
+            Weights(owners).CopyTo(targets.Weights, s * patches);
+            owners.CopyTo(targets.Owners, s * patches);
         }
-        return (shapes, colors);
+        return targets;
     }
 
-    /// <summary>
-    /// The loss weight of every patch of several scenes, laid out as <see cref="For(IReadOnlyList{IReadOnlyList{ObjectAnnotation}}, int)"/>
-    /// lays out its classes: ones, or under <see cref="PatchLabelBalance.Object"/> one over the number of patches named
-    /// after the same object (or, for background, in the same scene's background).
-    /// </summary>
-    public float[] Weights(IReadOnlyList<IReadOnlyList<ObjectAnnotation>> scenes, int grid)
+    private float[] Weights(ObjectAnnotation?[] owners)
     {
-        var patches = grid * grid;
-        var weights = new float[scenes.Count * patches];
+        var weights = new float[owners.Length];
         if (_balance == PatchLabelBalance.Patch)
         {
             Array.Fill(weights, 1f);
             return weights;
         }
-        for (var s = 0; s < scenes.Count; s++)
-        {
-            var owners = Owners(scenes[s], grid);
-            var background = owners.Count(o => o is null);
-            var sizes = new Dictionary<ObjectAnnotation, int>(ReferenceEqualityComparer.Instance);
-            foreach (var owner in owners.OfType<ObjectAnnotation>())
-                sizes[owner] = sizes.GetValueOrDefault(owner) + 1;
-            for (var patch = 0; patch < patches; patch++)
-                weights[s * patches + patch] = 1f / (owners[patch] is { } owner ? sizes[owner] : background);
-        }
+        var background = owners.Count(o => o is null);
+        var sizes = new Dictionary<ObjectAnnotation, int>(ReferenceEqualityComparer.Instance);
+        foreach (var owner in owners.OfType<ObjectAnnotation>())
+            sizes[owner] = sizes.GetValueOrDefault(owner) + 1;
+        for (var patch = 0; patch < owners.Length; patch++)
+            weights[patch] = 1f / (owners[patch] is { } owner ? sizes[owner] : background);
         return weights;
     }
 

@@ -62,11 +62,10 @@ public sealed class PatchProbe(LlavaForConditionalGeneration model, PatchAttribu
             var pixels = set.Images.Pixels(batch.Select(s => s.Image).ToList());
             var features = model.vision_tower.vision_model.HiddenState(pixels, model.Config.VisionFeatureLayerIndex);
             var (shapeLogits, colorLogits) = head.Forward(features);
-            var (shapes, colors) = labels.For(batch.Select(s => s.Objects).ToList(), vision.PatchesPerSide);
+            var targets = labels.For(batch.Select(s => s.Objects).ToList(), vision.PatchesPerSide);
             var (shapePredictions, colorPredictions) = (shapeLogits.argmax(-1).data<long>().ToArray(), colorLogits.argmax(-1).data<long>().ToArray());
-            accuracy = accuracy.Add(shapes, shapePredictions, colors, colorPredictions);
-            var owners = batch.SelectMany(s => labels.Owners(s.Objects, vision.PatchesPerSide)).ToList();
-            breakdown.Add(owners, shapes, shapePredictions, colors, colorPredictions);
+            accuracy = accuracy.Add(targets.Shapes, shapePredictions, targets.Colors, colorPredictions);
+            breakdown.Add(targets.Owners, targets.Shapes, shapePredictions, targets.Colors, colorPredictions);
         }
         return new Result(set.Name, scenes.Count, accuracy, breakdown);
     }
