@@ -35,7 +35,7 @@ public sealed class ApiServer : ServerFixture
 
 /// <summary>
 /// API keys, a small body limit, remote images allowed for some loopback names (which the SSRF guard must
-/// still refuse), and one decode slot with one waiting place so a third request is refused.
+/// still refuse), and one decode slot with one waiting place.
 /// </summary>
 public sealed class GuardedServer : ServerFixture
 {
