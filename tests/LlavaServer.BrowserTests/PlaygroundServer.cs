@@ -1,5 +1,3 @@
-using Llava.Engine.Generation;
-using LlavaServer.Hosting;
 using LlavaServer.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -65,14 +63,7 @@ public sealed class OpenServer : PlaygroundServer
     protected override IEnumerable<string> Arguments =>
         ["--max-image-bytes", ImageLimit.ToString(System.Globalization.CultureInfo.InvariantCulture)];
 
-    protected override void ConfigureServices(IServiceCollection services) =>
-        services.AddSingleton<EngineLoader>((options, logger) => LlavaEngine.Load(options with
-        {
-            FaultInjector = (point, _) =>
-            {
-                if (point == EngineFaultPoint.Sampling) Pause.OnSample();
-            },
-        }, logger));
+    protected override void ConfigureServices(IServiceCollection services) => Pause.AddTo(services);
 }
 
 /// <summary>A server that requires an API key.</summary>

@@ -1,4 +1,5 @@
 using LlavaServer.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LlavaServer.Tests;
 
@@ -73,11 +74,23 @@ public sealed class TenantServer : ServerFixture
     public override string? ApiKey => FirstKey;
 }
 
-/// <summary>One decode slot and a queue deadline short enough that a request waiting behind a long one expires.</summary>
+/// <summary>
+/// One decode slot and a queue deadline short enough that a request waiting behind a long one expires; the test holds
+/// the long one (<see cref="Pause"/>) so it is still running when the deadline passes, however fast the machine.
+/// </summary>
 public sealed class QueueDeadlineServer : ServerFixture
 {
+    public static readonly TimeSpan QueueTimeout = TimeSpan.FromSeconds(0.3);
+
+    public SamplingPause Pause { get; } = new();
+
     protected override IEnumerable<string> Arguments =>
-        ["--max-model-len", "2048", "--max-num-seqs", "1", "--max-waiting-requests", "4", "--queue-timeout", "0.3"];
+    [
+        "--max-model-len", "2048", "--max-num-seqs", "1", "--max-waiting-requests", "4",
+        "--queue-timeout", QueueTimeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    ];
+
+    protected override void ConfigureServices(IServiceCollection services) => Pause.AddTo(services);
 }
 
 /// <summary>

@@ -1,4 +1,8 @@
-namespace LlavaServer.BrowserTests;
+using Llava.Engine.Generation;
+using LlavaServer.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LlavaServer.TestHost;
 
 /// <summary>
 /// Holds the engine thread at chosen sampling steps (through the engine's fault-injection seam) until the test lets it
@@ -43,6 +47,16 @@ public sealed class SamplingPause
             release.Set();
         }
     }
+
+    /// <summary>Makes the server's engine call <see cref="OnSample"/> for every sequence it samples.</summary>
+    public void AddTo(IServiceCollection services) =>
+        services.AddSingleton<EngineLoader>((options, logger) => LlavaEngine.Load(options with
+        {
+            FaultInjector = (point, _) =>
+            {
+                if (point == EngineFaultPoint.Sampling) OnSample();
+            },
+        }, logger));
 
     /// <summary>Called on the engine thread for every sequence sampled.</summary>
     public void OnSample()
